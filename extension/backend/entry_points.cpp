@@ -1,0 +1,56 @@
+// The SQL-callable functions. Each is a thin C entry point: no locals, the
+// work runs behind the fence (backend/fence.hpp).
+#include "backend/fence.hpp"
+#include "backend/genres.hpp"
+#include "backend/sync_rows.hpp"
+
+using gs::GenreSource;
+using gs::SyncTable;
+using gs::backend::fenced;
+using gs::backend::genres_function;
+using gs::backend::keyset_page;
+using gs::backend::offset_page;
+
+extern "C" {
+
+PG_FUNCTION_INFO_V1(sync_get_user_notes);
+PG_FUNCTION_INFO_V1(sync_get_user_references);
+PG_FUNCTION_INFO_V1(sync_notes_page);
+PG_FUNCTION_INFO_V1(sync_references_page);
+PG_FUNCTION_INFO_V1(sync_tunes_page);
+PG_FUNCTION_INFO_V1(sync_get_playlist_tune_genres);
+PG_FUNCTION_INFO_V1(sync_get_effective_genres);
+
+Datum sync_get_user_notes(PG_FUNCTION_ARGS) {
+  return fenced(fcinfo, [](FunctionCallInfo f) { return offset_page(f, SyncTable::note); });
+}
+
+Datum sync_get_user_references(PG_FUNCTION_ARGS) {
+  return fenced(fcinfo, [](FunctionCallInfo f) { return offset_page(f, SyncTable::reference); });
+}
+
+Datum sync_notes_page(PG_FUNCTION_ARGS) {
+  return fenced(fcinfo, [](FunctionCallInfo f) { return keyset_page(f, SyncTable::note); });
+}
+
+Datum sync_references_page(PG_FUNCTION_ARGS) {
+  return fenced(fcinfo, [](FunctionCallInfo f) { return keyset_page(f, SyncTable::reference); });
+}
+
+Datum sync_tunes_page(PG_FUNCTION_ARGS) {
+  return fenced(fcinfo, [](FunctionCallInfo f) { return keyset_page(f, SyncTable::tune); });
+}
+
+Datum sync_get_playlist_tune_genres(PG_FUNCTION_ARGS) {
+  return fenced(fcinfo, [](FunctionCallInfo f) {
+    return genres_function(f, GenreSource::playlist_tunes);
+  });
+}
+
+Datum sync_get_effective_genres(PG_FUNCTION_ARGS) {
+  return fenced(fcinfo, [](FunctionCallInfo f) {
+    return genres_function(f, GenreSource::effective);
+  });
+}
+
+}  // extern "C"

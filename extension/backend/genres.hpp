@@ -1,0 +1,15 @@
+// Server-side genre discovery: the genres a user's sync filters by.
+#pragma once
+
+#include "backend/pg.hpp"
+#include "core/sync_query.hpp"
+
+namespace gs::backend {
+
+// Runs the genre query for user_id; requires an SPI connection. The array
+// lives in SPI memory until SPI_finish.
+Datum user_genres(Oid schema, GenreSource source, Datum user_id);
+
+Datum genres_function(FunctionCallInfo fcinfo, GenreSource source);
+
+}  // namespace gs::backend

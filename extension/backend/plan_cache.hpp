@@ -1,0 +1,29 @@
+// Kept SPI plans, one per query shape, prepared on first use in a backend
+// and reused by every later call (parse and analysis happen once).
+#pragma once
+
+#include <string>
+
+#include "backend/pg.hpp"
+
+namespace gs::backend {
+
+// The schema the extension's functions (and so the app tables) live in.
+Oid function_schema(FunctionCallInfo fcinfo);
+std::string quoted_schema_name(Oid schema);
+
+// The plan kept in `slot`, or nullptr when there is none yet or the
+// extension moved to another schema since it was prepared.
+SPIPlanPtr cached_plan(Oid schema, int slot);
+// Prepares sql and keeps it in `slot`. Requires an SPI connection.
+SPIPlanPtr prepare_kept_plan(Oid schema, int slot, const std::string &sql, int nargs,
+                             Oid *argtypes);
+
+// The kept plan for `slot`; make_sql() builds its text only on first use.
+template <typename MakeSql>
+SPIPlanPtr kept_plan(Oid schema, int slot, int nargs, Oid *argtypes, MakeSql &&make_sql) {
+  if (SPIPlanPtr plan = cached_plan(schema, slot)) return plan;
+  return prepare_kept_plan(schema, slot, make_sql(), nargs, argtypes);
+}
+
+}  // namespace gs::backend

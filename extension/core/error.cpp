@@ -1,0 +1,15 @@
+#include "core/error.hpp"
+
+#include <utility>
+
+namespace gs {
+
+Error::Error(std::string sqlstate, const std::string &message, std::string detail,
+             std::string hint, std::string context)
+    : std::runtime_error(message),
+      sqlstate_(std::move(sqlstate)),
+      detail_(std::move(detail)),
+      hint_(std::move(hint)),
+      context_(std::move(context)) {}
+
+}  // namespace gs
