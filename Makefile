@@ -23,6 +23,9 @@ PGXS        := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 
 PG_CPPFLAGS  = -Iextension
 PG_CXXFLAGS  = -std=c++20 -Wall -Wextra -Wno-register
+ifdef WERROR
+PG_CXXFLAGS += -Werror
+endif
 SHLIB_LINK  += -lstdc++
 
 ifneq ($(PGXS),)
