@@ -7,11 +7,14 @@
 #   make demo                the main job on a throwaway cluster
 
 EXTENSION    = genre_sync
-EXTVERSION   = 1.0
 MODULE_big   = genre_sync
 OBJS         = $(patsubst %.cpp,%.o,$(sort $(wildcard extension/core/*.cpp extension/backend/*.cpp)))
-DATA_built   = extension/$(EXTENSION)--$(EXTVERSION).sql
-EXTRA_CLEAN  = $(DATA_built)
+# 1.0 installs from extension/sql/*.sql; each later version is an update
+# script from extension/sql/<from>--<to>/*.sql, and CREATE EXTENSION walks
+# the chain, so fresh installs and upgrades run the same scripts.
+UPDATES      = 1.0--1.1
+DATA_built   = extension/$(EXTENSION)--1.0.sql $(patsubst %,extension/$(EXTENSION)--%.sql,$(UPDATES))
+EXTRA_CLEAN  = $(DATA_built) $(OBJS:.o=.d)
 
 # setup builds the fixture the other tests read, so it runs first.
 REGRESS_ALL  = $(sort $(patsubst sql/%.sql,%,$(wildcard sql/*.sql)))
@@ -28,16 +31,25 @@ PG_CXXFLAGS += -Werror
 endif
 SHLIB_LINK  += -lstdc++
 
+.SECONDEXPANSION:
+
 ifneq ($(PGXS),)
 include $(PGXS)
 # Server headers as system headers: their C idioms are not our warnings.
 override CPPFLAGS := -isystem $(includedir_server) $(CPPFLAGS)
 # Debian's PostgreSQL also emits LLVM bitcode with clang; give it our dialect.
 COMPILE.cxx.bc += $(PG_CXXFLAGS)
+# Rebuild objects whose headers changed (g++ only: the bitcode rule would
+# write the same .d files for its own targets).
+override CXXFLAGS += -MMD -MP
+-include $(OBJS:.o=.d)
 endif
 
-# The install script is assembled from one fragment per concern, in name order.
-extension/$(EXTENSION)--$(EXTVERSION).sql: $(sort $(wildcard extension/sql/*.sql))
+# Each script is assembled from one fragment per concern, in name order.
+extension/$(EXTENSION)--1.0.sql: $(sort $(wildcard extension/sql/*.sql))
+	cat $^ > $@
+
+extension/$(EXTENSION)--%.sql: $$(sort $$(wildcard extension/sql/%/*.sql))
 	cat $^ > $@
 
 .PHONY: test demo deps

@@ -2,6 +2,8 @@
 // work runs behind the fence (backend/fence.hpp).
 #include "backend/fence.hpp"
 #include "backend/genres.hpp"
+#include "backend/horizon.hpp"
+#include "backend/pull.hpp"
 #include "backend/sync_rows.hpp"
 
 using gs::GenreSource;
@@ -20,6 +22,10 @@ PG_FUNCTION_INFO_V1(sync_references_page);
 PG_FUNCTION_INFO_V1(sync_tunes_page);
 PG_FUNCTION_INFO_V1(sync_get_playlist_tune_genres);
 PG_FUNCTION_INFO_V1(sync_get_effective_genres);
+PG_FUNCTION_INFO_V1(sync_safe_horizon);
+PG_FUNCTION_INFO_V1(sync_publish_horizon);
+PG_FUNCTION_INFO_V1(sync_pull);
+PG_FUNCTION_INFO_V1(sync_range_checksum);
 
 Datum sync_get_user_notes(PG_FUNCTION_ARGS) {
   return fenced(fcinfo, [](FunctionCallInfo f) { return offset_page(f, SyncTable::note); });
@@ -51,6 +57,20 @@ Datum sync_get_effective_genres(PG_FUNCTION_ARGS) {
   return fenced(fcinfo, [](FunctionCallInfo f) {
     return genres_function(f, GenreSource::effective);
   });
+}
+
+Datum sync_safe_horizon(PG_FUNCTION_ARGS) {
+  return fenced(fcinfo, gs::backend::safe_horizon_function);
+}
+
+Datum sync_publish_horizon(PG_FUNCTION_ARGS) {
+  return fenced(fcinfo, gs::backend::publish_horizon_function);
+}
+
+Datum sync_pull(PG_FUNCTION_ARGS) { return fenced(fcinfo, gs::backend::pull_function); }
+
+Datum sync_range_checksum(PG_FUNCTION_ARGS) {
+  return fenced(fcinfo, gs::backend::range_checksum_function);
 }
 
 }  // extern "C"

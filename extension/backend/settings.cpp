@@ -7,6 +7,8 @@
 namespace gs::backend {
 
 int max_page_size = 10000;
+char *stamp_time_zone = nullptr;
+int horizon_margin_ms = 1000;
 
 }  // namespace gs::backend
 
@@ -22,6 +24,17 @@ void _PG_init(void) {
                           "Bounds the rows one call materializes; a larger p_limit is an error.",
                           &gs::backend::max_page_size, 10000, 1, INT_MAX, PGC_USERSET, 0,
                           nullptr, nullptr, nullptr);
+  DefineCustomStringVariable("genre_sync.stamp_time_zone",
+                             "TimeZone in which the app's rows are stamped with now().",
+                             "The safe horizon is a last_modified_at value in this zone.",
+                             &gs::backend::stamp_time_zone, "UTC", PGC_SUSET, 0, nullptr,
+                             nullptr, nullptr);
+  DefineCustomIntVariable("genre_sync.horizon_margin",
+                          "How far the safe horizon stays behind the oldest running transaction.",
+                          "Covers the instant between a transaction taking its start time and "
+                          "announcing it.",
+                          &gs::backend::horizon_margin_ms, 1000, 0, 3600 * 1000, PGC_SUSET,
+                          GUC_UNIT_MS, nullptr, nullptr, nullptr);
   MarkGUCPrefixReserved("genre_sync");
 }
 

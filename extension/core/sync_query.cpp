@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "core/error.hpp"
+
 namespace gs {
 
 namespace {
@@ -25,45 +27,66 @@ std::string genre_filter() {
          param(param_user_id) + ")";
 }
 
-// `row` is the alias of the table whose (last_modified_at, id) pages.
-std::string lower_bound(BoundKind kind, const std::string &row) {
-  // Comparing the timestamp column with the timestamptz argument is the
-  // seed's semantics (session TimeZone); the cross-type operators belong to
-  // the btree family, so both forms stay index conditions.
+// `row` is the alias of the table whose (last_modified_at, id) pages. Both
+// forms are index conditions on (last_modified_at, id), also across
+// timestamp and timestamptz: those operators share the btree family.
+std::string bound(BoundKind kind, const std::string &row, const char *op, RowsParam ts,
+                  RowsParam id) {
+  const std::string oper = std::string(" OPERATOR(pg_catalog.") + op + ") ";
   switch (kind) {
     case BoundKind::none: return {};
-    case BoundKind::timestamp:
-      return " AND " + row + ".last_modified_at OPERATOR(pg_catalog.>) " + param(param_after_ts);
+    case BoundKind::timestamp: return " AND " + row + ".last_modified_at" + oper + param(ts);
     case BoundKind::timestamp_and_id:
-      return " AND (" + row + ".last_modified_at, " + row + ".id) OPERATOR(pg_catalog.>) (" + param(param_after_ts) + ", " +
-             param(param_after_id) + ")";
+      return " AND (" + row + ".last_modified_at, " + row + ".id)" + oper + "(" + param(ts) +
+             ", " + param(id) + ")";
   }
   throw std::logic_error("bad BoundKind");
 }
 
-std::string upper_bound(BoundKind kind, const std::string &row) {
-  switch (kind) {
-    case BoundKind::none: return {};
-    case BoundKind::timestamp:
-      return " AND " + row + ".last_modified_at OPERATOR(pg_catalog.<=) " + param(param_until_ts);
-    case BoundKind::timestamp_and_id:
-      return " AND (" + row + ".last_modified_at, " + row + ".id) OPERATOR(pg_catalog.<=) (" + param(param_until_ts) + ", " +
-             param(param_until_id) + ")";
+// The rows of a shape, in key order, without LIMIT.
+std::string filtered_rows(const RowsShape &shape, const std::string &schema) {
+  const std::string row = shape.table == SyncTable::tune ? "t" : "r";
+  std::string sql =
+      "SELECT " + row + ".* FROM " + schema + "." + table_name(shape.table) + " " + row;
+  if (shape.table != SyncTable::tune)
+    sql += " JOIN " + schema + ".tune t ON t.id OPERATOR(pg_catalog.=) r.tune_ref";
+  sql += " WHERE " + genre_filter();
+  if (shape.table == SyncTable::tune) {
+    // A first sync has no use for deleted tunes; an incremental one needs
+    // them, since the flag is how the client learns of the deletion.
+    // Checksums describe what a client keeps, so they never count them.
+    if (shape.after == BoundKind::none || shape.kind == QueryKind::checksum)
+      sql += " AND NOT t.deleted";
+  } else {
+    sql += " AND NOT t.deleted AND (r.user_ref IS NULL OR r.user_ref OPERATOR(pg_catalog.=) " +
+           param(param_user_id) + ")";
   }
-  throw std::logic_error("bad BoundKind");
+  sql += bound(shape.after, row, ">", param_after_ts, param_after_id);
+  sql += bound(shape.until, row, "<=", param_until_ts, param_until_id);
+  if (shape.kind == QueryKind::keyset_rows || shape.kind == QueryKind::envelope)
+    sql += " AND " + row + ".last_modified_at OPERATOR(pg_catalog.<) " + param(param_horizon);
+  sql += " ORDER BY " + row + ".last_modified_at, " + row + ".id";
+  return sql;
+}
+
+std::string unix_micros(const std::string &ts) {
+  return "(pg_catalog.extract('epoch', " + ts + ") OPERATOR(pg_catalog.*) 1000000)::pg_catalog.int8";
 }
 
 }  // namespace
 
 int query_slot(const RowsShape &shape) {
   int slot = static_cast<int>(shape.table);
-  slot = slot * 2 + static_cast<int>(shape.paging);
+  slot = slot * 4 + static_cast<int>(shape.kind);
   slot = slot * 3 + bound_index(shape.after);
   slot = slot * 3 + bound_index(shape.until);
+  slot = slot * 2 + static_cast<int>(shape.bound_type);
   return slot;
 }
 
-int query_slot(GenreSource source) { return rows_slot_count + static_cast<int>(source); }
+int query_slot(GenreSource source) {
+  return source == GenreSource::effective ? effective_genres_slot : playlist_tune_genres_slot;
+}
 
 const char *table_name(SyncTable table) {
   switch (table) {
@@ -74,31 +97,56 @@ const char *table_name(SyncTable table) {
   throw std::logic_error("bad SyncTable");
 }
 
+SyncTable parse_table(std::string_view name, const char *arg) {
+  for (SyncTable table : {SyncTable::note, SyncTable::reference, SyncTable::tune})
+    if (name == table_name(table)) return table;
+  std::string shown;
+  for (char c : name.substr(0, 64)) shown += (c >= 0x20 && c < 0x7f) ? c : '?';
+  throw Error(sqlstate::invalid_parameter_value,
+              std::string(arg) + " must be one of note, reference, tune",
+              std::string(arg) + " is \"" + shown + (name.size() > 64 ? "..." : "") + "\".");
+}
+
 std::string rows_query(const RowsShape &shape, const std::string &schema) {
-  if (shape.paging == Paging::offset &&
+  if (shape.kind == QueryKind::offset_rows &&
       (shape.after == BoundKind::timestamp_and_id || shape.until != BoundKind::none))
     throw std::logic_error("offset paging takes only an after timestamp");
 
-  // The filter is written against the tune alias `t`; for tunes the paged
-  // row is the tune itself.
-  const std::string row = shape.table == SyncTable::tune ? "t" : "r";
-  std::string sql = "SELECT " + row + ".* FROM " + schema + "." + table_name(shape.table) + " " + row;
-  if (shape.table != SyncTable::tune)
-    sql += " JOIN " + schema + ".tune t ON t.id OPERATOR(pg_catalog.=) r.tune_ref";
-  sql += " WHERE " + genre_filter();
-  if (shape.table == SyncTable::tune) {
-    // A first sync has no use for deleted tunes; an incremental one needs
-    // them, since the flag is how the client learns of the deletion.
-    if (shape.after == BoundKind::none) sql += " AND NOT t.deleted";
-  } else {
-    sql += " AND NOT t.deleted AND (r.user_ref IS NULL OR r.user_ref OPERATOR(pg_catalog.=) " +
-           param(param_user_id) + ")";
+  const std::string rows = filtered_rows(shape, schema);
+  switch (shape.kind) {
+    case QueryKind::offset_rows:
+      return rows + " LIMIT " + param(param_limit) + " OFFSET " + param(param_offset);
+    case QueryKind::keyset_rows:
+      return rows + " LIMIT " + param(param_limit);
+    case QueryKind::envelope: {
+      // One row past the page tells has_more without another round trip.
+      const std::string in_page = " FILTER (WHERE q.\"?rn\" OPERATOR(pg_catalog.<=) " +
+                                  param(param_offset) + ")";
+      return "SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(q) OPERATOR(pg_catalog.-)"
+             " '?rn'::pg_catalog.text ORDER BY q.\"?rn\")" + in_page +
+             ", '[]'::pg_catalog.jsonb),"
+             " pg_catalog.count(*)" + in_page + ","
+             " pg_catalog.count(*) OPERATOR(pg_catalog.>) " + param(param_offset) + ","
+             " (pg_catalog.array_agg(q.last_modified_at ORDER BY q.\"?rn\" DESC)" + in_page +
+             ")[1],"
+             " (pg_catalog.array_agg(q.id ORDER BY q.\"?rn\" DESC)" + in_page + ")[1]"
+             " FROM (SELECT p.*, pg_catalog.row_number() OVER (ORDER BY p.last_modified_at, p.id)"
+             " AS \"?rn\" FROM (" + rows + " LIMIT " + param(param_limit) + ") p) q";
+    }
+    case QueryKind::checksum: {
+      // Per row: the first 64 bits of md5('<uuid>:<unix micros>'); summed
+      // modulo 2^64, so the order of rows does not matter.
+      const std::string row_hash =
+          "('x' OPERATOR(pg_catalog.||) pg_catalog.substr(pg_catalog.md5(q.id::pg_catalog.text"
+          " OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) " + unix_micros("q.last_modified_at") +
+          "::pg_catalog.text), 1, 16))::pg_catalog.bit(64)::pg_catalog.int8::pg_catalog.numeric";
+      const std::string two_to_64 = "18446744073709551616::pg_catalog.numeric";
+      return "SELECT pg_catalog.count(*), ((COALESCE(pg_catalog.sum(" + row_hash + "), 0)"
+             " OPERATOR(pg_catalog.%) " + two_to_64 + ") OPERATOR(pg_catalog.+) " + two_to_64 +
+             ") OPERATOR(pg_catalog.%) " + two_to_64 + " FROM (" + rows + ") q";
+    }
   }
-  sql += lower_bound(shape.after, row) + upper_bound(shape.until, row);
-  sql += " ORDER BY " + row + ".last_modified_at, " + row + ".id";
-  sql += " LIMIT " + param(param_limit);
-  if (shape.paging == Paging::offset) sql += " OFFSET " + param(param_offset);
-  return sql;
+  throw std::logic_error("bad QueryKind");
 }
 
 std::string genres_query(GenreSource source, const std::string &schema) {
@@ -117,7 +165,15 @@ std::string genres_query(GenreSource source, const std::string &schema) {
               " AND p.genre_default IS NOT NULL"
               " UNION " + playlist_tunes;
   return "SELECT COALESCE(pg_catalog.array_agg(DISTINCT g.genre COLLATE \"C\""
-         " ORDER BY g.genre COLLATE \"C\"), '{}'::pg_catalog.text[]) FROM (" + sources + ") g(genre)";
+         " ORDER BY g.genre COLLATE \"C\"), '{}'::pg_catalog.text[]) FROM (" + sources +
+         ") g(genre)";
+}
+
+std::string genres_normalize_query() {
+  return "SELECT s.a, pg_catalog.md5(pg_catalog.array_to_string(s.a, E'\\n')) FROM"
+         " (SELECT COALESCE(pg_catalog.array_agg(DISTINCT g COLLATE \"C\" ORDER BY g COLLATE \"C\"),"
+         " '{}'::pg_catalog.text[]) FROM pg_catalog.unnest($1::pg_catalog.text[]) g"
+         " WHERE g IS NOT NULL) s(a)";
 }
 
 }  // namespace gs

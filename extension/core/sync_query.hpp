@@ -3,49 +3,77 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/page_args.hpp"
 
 namespace gs {
 
 enum class SyncTable { note, reference, tune };
-enum class Paging { keyset, offset };
+
+// What a rows query produces.
+enum class QueryKind {
+  offset_rows,  // the seed's drop-ins: LIMIT/OFFSET, no horizon
+  keyset_rows,  // page functions: keyset bounds, stops at the horizon
+  envelope,     // sync_pull: one row with the page as jsonb and its last key
+  checksum,     // sync_range_checksum: count and checksum of a range
+};
+
+// The type the bounds' timestamps arrive in: timestamptz arguments compare
+// like the seed (under the session TimeZone); cursors carry the column's
+// own `timestamp`, so nothing converts them.
+enum class BoundType { timestamptz, timestamp };
 
 // The parameters every rows query is prepared with, in this order. A shape
 // references only the ones it needs.
 enum RowsParam {
-  param_user_id = 1,   // uuid
-  param_genre_ids,     // text[]
-  param_after_ts,      // timestamptz
-  param_after_id,      // uuid
-  param_until_ts,      // timestamptz
-  param_until_id,      // uuid
-  param_limit,         // int4
-  param_offset,        // int4
+  param_user_id = 1,  // uuid
+  param_genre_ids,    // text[]
+  param_after_ts,     // BoundType
+  param_after_id,     // uuid
+  param_until_ts,     // BoundType
+  param_until_id,     // uuid
+  param_limit,        // int4 (envelope: page size + 1)
+  param_offset,       // int4 (envelope: page size)
+  param_horizon,      // timestamp; NULL (unknown) returns nothing
 };
-inline constexpr int rows_param_count = param_offset;
+inline constexpr int rows_param_count = param_horizon;
 
 struct RowsShape {
   SyncTable table;
-  Paging paging;
+  QueryKind kind;
   BoundKind after;
   BoundKind until;
+  BoundType bound_type = BoundType::timestamptz;
 };
 
 enum class GenreSource { effective, playlist_tunes };
 
-// Dense numbering of all shapes, for a fixed-size plan cache.
-inline constexpr int rows_slot_count = 3 * 2 * 3 * 3;
-inline constexpr int genre_slot_count = 2;
-inline constexpr int query_slot_count = rows_slot_count + genre_slot_count;
+// Dense numbering of every kept plan, for a fixed-size plan cache: the rows
+// shapes first, then the queries of fixed text.
+inline constexpr int rows_slot_count = 3 * 4 * 3 * 3 * 2;
+enum FixedSlot {
+  effective_genres_slot = rows_slot_count,
+  playlist_tune_genres_slot,
+  genre_normalize_slot,
+  horizon_prepared_slot,
+  horizon_published_slot,
+  horizon_publish_slot,
+  query_slot_count
+};
 int query_slot(const RowsShape &shape);
 int query_slot(GenreSource source);
 
 const char *table_name(SyncTable table);
+// Throws 22023 naming the argument for anything but note, reference, tune.
+SyncTable parse_table(std::string_view name, const char *arg);
 
 // quoted_schema is an already quoted identifier.
 std::string rows_query(const RowsShape &shape, const std::string &quoted_schema);
 // Returns one text[] value ($1 = user id): sorted in "C" order, distinct, never NULL.
 std::string genres_query(GenreSource source, const std::string &quoted_schema);
+// ($1 text[]) -> the array sorted in "C" order, distinct, without NULLs, and
+// the md5 of its elements joined by newlines: the envelope's genres_hash.
+std::string genres_normalize_query();
 
 }  // namespace gs

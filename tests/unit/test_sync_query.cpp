@@ -3,10 +3,12 @@
 #include <set>
 #include <string>
 
+#include "core/error.hpp"
 #include "core/sync_query.hpp"
 
 using gs::BoundKind;
-using gs::Paging;
+using gs::BoundType;
+using gs::QueryKind;
 using gs::RowsShape;
 using gs::SyncTable;
 
@@ -25,18 +27,22 @@ bool contains(const std::string &text, const std::string &part) {
 TEST_CASE("every query shape has its own plan slot") {
   std::set<int> slots;
   for (auto table : all_tables)
-    for (auto paging : {Paging::keyset, Paging::offset})
+    for (auto kind : {QueryKind::offset_rows, QueryKind::keyset_rows, QueryKind::envelope,
+                      QueryKind::checksum})
       for (auto after : all_bounds)
-        for (auto until : all_bounds) slots.insert(gs::query_slot(RowsShape{table, paging, after, until}));
-  slots.insert(gs::query_slot(gs::GenreSource::effective));
-  slots.insert(gs::query_slot(gs::GenreSource::playlist_tunes));
-  CHECK(slots.size() == static_cast<std::size_t>(gs::query_slot_count));
+        for (auto until : all_bounds)
+          for (auto type : {BoundType::timestamptz, BoundType::timestamp})
+            slots.insert(gs::query_slot(RowsShape{table, kind, after, until, type}));
+  CHECK(slots.size() == static_cast<std::size_t>(gs::rows_slot_count));
   CHECK(*slots.begin() == 0);
-  CHECK(*slots.rbegin() == gs::query_slot_count - 1);
+  CHECK(*slots.rbegin() == gs::rows_slot_count - 1);
+  CHECK(gs::query_slot(gs::GenreSource::effective) == gs::effective_genres_slot);
+  CHECK(gs::query_slot(gs::GenreSource::playlist_tunes) == gs::playlist_tune_genres_slot);
+  CHECK(gs::horizon_publish_slot == gs::query_slot_count - 1);
 }
 
 TEST_CASE("the seed's drop-in query: join, filter, order, LIMIT/OFFSET") {
-  auto sql = gs::rows_query({SyncTable::note, Paging::offset, BoundKind::timestamp, BoundKind::none},
+  auto sql = gs::rows_query({SyncTable::note, QueryKind::offset_rows, BoundKind::timestamp, BoundKind::none},
                             "\"app\"");
   CHECK(sql ==
         "SELECT r.* FROM \"app\".note r"
@@ -49,38 +55,86 @@ TEST_CASE("the seed's drop-in query: join, filter, order, LIMIT/OFFSET") {
 }
 
 TEST_CASE("keyset bounds are row comparisons the (last_modified_at, id) index can use") {
-  auto sql = gs::rows_query({SyncTable::reference, Paging::keyset, BoundKind::timestamp_and_id,
-                             BoundKind::timestamp_and_id},
+  auto sql = gs::rows_query({SyncTable::reference, QueryKind::keyset_rows,
+                             BoundKind::timestamp_and_id, BoundKind::timestamp_and_id},
                             "public");
   CHECK(contains(sql, "FROM public.reference r"));
-  CHECK(contains(sql, " AND (r.last_modified_at, r.id) OPERATOR(pg_catalog.>) ($3, $4)"));
-  CHECK(contains(sql, " AND (r.last_modified_at, r.id) OPERATOR(pg_catalog.<=) ($5, $6)"));
+  CHECK(contains(sql, " AND (r.last_modified_at, r.id) OPERATOR(pg_catalog.>) ($3, $4)"
+                      " AND (r.last_modified_at, r.id) OPERATOR(pg_catalog.<=) ($5, $6)"
+                      " AND r.last_modified_at OPERATOR(pg_catalog.<) $9"
+                      " ORDER BY r.last_modified_at, r.id LIMIT $7"));
   CHECK_FALSE(contains(sql, "OFFSET"));
   auto until_ts = gs::rows_query(
-      {SyncTable::note, Paging::keyset, BoundKind::none, BoundKind::timestamp}, "public");
-  CHECK(contains(until_ts, " AND r.last_modified_at OPERATOR(pg_catalog.<=) $5 ORDER BY"));
+      {SyncTable::note, QueryKind::keyset_rows, BoundKind::none, BoundKind::timestamp}, "public");
+  CHECK(contains(until_ts, " AND r.last_modified_at OPERATOR(pg_catalog.<=) $5 AND"));
+}
+
+TEST_CASE("the drop-ins never stop at the horizon, the pages always do") {
+  auto offset = gs::rows_query(
+      {SyncTable::note, QueryKind::offset_rows, BoundKind::none, BoundKind::none}, "public");
+  CHECK_FALSE(contains(offset, "$9"));
+  for (auto kind : {QueryKind::keyset_rows, QueryKind::envelope})
+    CHECK(contains(gs::rows_query({SyncTable::tune, kind, BoundKind::none, BoundKind::none}, "s"),
+                   "t.last_modified_at OPERATOR(pg_catalog.<) $9"));
+  CHECK_FALSE(contains(
+      gs::rows_query({SyncTable::tune, QueryKind::checksum, BoundKind::none, BoundKind::none}, "s"),
+      "$9"));
+}
+
+TEST_CASE("the envelope fetches one row past the page to know has_more") {
+  auto sql = gs::rows_query({SyncTable::note, QueryKind::envelope, BoundKind::timestamp_and_id,
+                             BoundKind::none, BoundType::timestamp},
+                            "public");
+  CHECK(contains(sql, "FILTER (WHERE q.\"?rn\" OPERATOR(pg_catalog.<=) $8)"));
+  CHECK(contains(sql, "pg_catalog.count(*) OPERATOR(pg_catalog.>) $8"));
+  CHECK(contains(sql, " LIMIT $7) p) q"));
+}
+
+TEST_CASE("the checksum sums 64-bit md5 prefixes modulo 2^64") {
+  auto sql = gs::rows_query({SyncTable::reference, QueryKind::checksum, BoundKind::none,
+                             BoundKind::timestamp_and_id, BoundType::timestamp},
+                            "public");
+  CHECK(contains(sql, "pg_catalog.md5(q.id::pg_catalog.text OPERATOR(pg_catalog.||) ':'"));
+  CHECK(contains(sql, "OPERATOR(pg_catalog.%) 18446744073709551616::pg_catalog.numeric"));
+  CHECK_FALSE(contains(sql, "LIMIT"));
+}
+
+TEST_CASE("p_table names one of the three tables") {
+  CHECK(gs::parse_table("note", "p_table") == SyncTable::note);
+  CHECK(gs::parse_table("reference", "p_table") == SyncTable::reference);
+  CHECK(gs::parse_table("tune", "p_table") == SyncTable::tune);
+  try {
+    gs::parse_table("Note", "p_table");
+    FAIL("no error");
+  } catch (const gs::Error &e) {
+    CHECK(e.sqlstate() == "22023");
+    CHECK(std::string(e.what()) == "p_table must be one of note, reference, tune");
+    CHECK(e.detail() == "p_table is \"Note\".");
+  }
 }
 
 TEST_CASE("tunes filter themselves and keep deleted ones only on incremental pages") {
-  auto first = gs::rows_query({SyncTable::tune, Paging::keyset, BoundKind::none, BoundKind::none},
-                              "public");
+  auto first = gs::rows_query(
+      {SyncTable::tune, QueryKind::keyset_rows, BoundKind::none, BoundKind::none}, "public");
   CHECK(first ==
         "SELECT t.* FROM public.tune t"
         " WHERE ((t.genre OPERATOR(pg_catalog.=) ANY ($2) AND t.private_for IS NULL)"
         " OR t.private_for OPERATOR(pg_catalog.=) $1) AND NOT t.deleted"
+        " AND t.last_modified_at OPERATOR(pg_catalog.<) $9"
         " ORDER BY t.last_modified_at, t.id LIMIT $7");
   auto incremental = gs::rows_query(
-      {SyncTable::tune, Paging::keyset, BoundKind::timestamp_and_id, BoundKind::none}, "public");
+      {SyncTable::tune, QueryKind::keyset_rows, BoundKind::timestamp_and_id, BoundKind::none},
+      "public");
   CHECK_FALSE(contains(incremental, "deleted"));
   CHECK(contains(incremental, "(t.last_modified_at, t.id) OPERATOR(pg_catalog.>) ($3, $4)"));
 }
 
 TEST_CASE("offset paging takes no id or until bound") {
-  CHECK_THROWS_AS(gs::rows_query({SyncTable::note, Paging::offset, BoundKind::timestamp_and_id,
-                                  BoundKind::none},
+  CHECK_THROWS_AS(gs::rows_query({SyncTable::note, QueryKind::offset_rows,
+                                  BoundKind::timestamp_and_id, BoundKind::none},
                                  "public"),
                   std::logic_error);
-  CHECK_THROWS_AS(gs::rows_query({SyncTable::note, Paging::offset, BoundKind::none,
+  CHECK_THROWS_AS(gs::rows_query({SyncTable::note, QueryKind::offset_rows, BoundKind::none,
                                   BoundKind::timestamp},
                                  "public"),
                   std::logic_error);

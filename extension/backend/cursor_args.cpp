@@ -1,0 +1,54 @@
+#include "backend/cursor_args.hpp"
+
+#include <cstring>
+
+extern "C" {
+#include "utils/uuid.h"
+}
+
+#include "backend/fence.hpp"
+#include "core/error.hpp"
+
+namespace gs::backend {
+
+std::optional<std::string> text_arg(FunctionCallInfo fcinfo, int arg) {
+  if (PG_ARGISNULL(arg)) return std::nullopt;
+  const char *data = nullptr;
+  int length = 0;
+  guarded([&] {
+    text *value = PG_GETARG_TEXT_PP(arg);
+    data = VARDATA_ANY(value);
+    length = VARSIZE_ANY_EXHDR(value);
+  });
+  return std::string(data, length);
+}
+
+std::optional<Cursor> cursor_arg(FunctionCallInfo fcinfo, int arg, const char *name) {
+  auto text = text_arg(fcinfo, arg);
+  if (!text) return std::nullopt;
+  return parse_cursor(*text, name);
+}
+
+Datum cursor_timestamp(const Cursor &cursor) {
+  return TimestampGetDatum(cursor.unix_micros - postgres_epoch_unix_micros);
+}
+
+Datum cursor_id(const Cursor &cursor) {
+  pg_uuid_t *id = nullptr;
+  guarded([&] { id = static_cast<pg_uuid_t *>(palloc(sizeof(pg_uuid_t))); });
+  std::memcpy(id->data, cursor.id.data(), UUID_LEN);
+  return UUIDPGetDatum(id);
+}
+
+Cursor row_cursor(Timestamp last_modified_at, const pg_uuid_t *id) {
+  if (last_modified_at > INT64_MAX - postgres_epoch_unix_micros)
+    throw Error("22008", "last_modified_at of row is beyond the range of cursors",
+                "Cursors count microseconds from 1970 in 64 bits; +infinity and years past "
+                "294246 do not fit.");
+  Cursor cursor;
+  cursor.unix_micros = last_modified_at + postgres_epoch_unix_micros;
+  std::memcpy(cursor.id.data(), id->data, UUID_LEN);
+  return cursor;
+}
+
+}  // namespace gs::backend

@@ -1,0 +1,158 @@
+#include "backend/horizon.hpp"
+
+#include <string>
+
+extern "C" {
+#include "access/xlog.h"
+#include "utils/backend_status.h"
+#include "utils/fmgrprotos.h"
+#include "utils/timestamp.h"
+}
+
+#include "backend/fence.hpp"
+#include "backend/plan_cache.hpp"
+#include "backend/settings.hpp"
+#include "core/sync_query.hpp"
+
+namespace gs::backend {
+
+namespace {
+
+// The oldest moment a row of any other session's transaction could be
+// stamped with. A backend that is running a statement counts from the
+// statement's start too: its transaction start is taken from it before the
+// backend reports it, and the margin covers that instant.
+TimestampTz oldest_stamp_in_progress() {
+  TimestampTz oldest = GetCurrentTimestamp();
+  // Read the live array, not the copy this transaction may have cached: a
+  // stale copy misses transactions that began since.
+  pgstat_clear_backend_activity_snapshot();
+  const int backends = pgstat_fetch_stat_numbackends();
+  for (int id = 1; id <= backends; ++id) {
+    LocalPgBackendStatus *local = pgstat_fetch_stat_local_beentry(id);
+    if (local == nullptr) continue;
+    const PgBackendStatus &be = local->backendStatus;
+    if (be.st_procpid == MyProcPid) continue;
+    // Only client sessions and background workers run application writes.
+    if (be.st_backendType != B_BACKEND && be.st_backendType != B_BG_WORKER) continue;
+    if (be.st_xact_start_timestamp != 0 && be.st_xact_start_timestamp < oldest)
+      oldest = be.st_xact_start_timestamp;
+    const bool running = be.st_state == STATE_RUNNING || be.st_state == STATE_FASTPATH;
+    if (running && be.st_activity_start_timestamp != 0 && be.st_activity_start_timestamp < oldest)
+      oldest = be.st_activity_start_timestamp;
+  }
+  return oldest;
+}
+
+const char *const prepared_query =
+    "SELECT EXISTS (SELECT FROM pg_catalog.pg_prepared_xacts"
+    " WHERE database OPERATOR(pg_catalog.=) pg_catalog.current_database())";
+
+std::string published_query(const std::string &schema) {
+  return "SELECT horizon FROM " + schema + ".sync_horizon_publication";
+}
+
+bool single_bool(SPIPlanPtr plan) {
+  bool result = false;
+  guarded([&] {
+    if (SPI_execute_plan(plan, nullptr, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+      elog(ERROR, "horizon query failed");
+    bool isnull = false;
+    result = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+  });
+  return result;
+}
+
+Horizon published_horizon(Oid schema) {
+  SPIPlanPtr plan = kept_plan(schema, horizon_published_slot, 0, nullptr,
+                              [&] { return published_query(quoted_schema_name(schema)); });
+  std::optional<Timestamp> value;
+  guarded([&] {
+    if (SPI_execute_plan(plan, nullptr, nullptr, true, 1) != SPI_OK_SELECT)
+      elog(ERROR, "reading the published horizon failed");
+    bool isnull = true;
+    Datum d = SPI_processed == 1
+                  ? SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)
+                  : (Datum) 0;
+    if (!isnull) value = DatumGetTimestamp(d);
+  });
+  if (!value)
+    return {std::nullopt, "unknown",
+            "this is a standby and the primary has not published a horizon "
+            "(call sync_publish_horizon() there on a schedule)"};
+  return {value, "published", nullptr};
+}
+
+}  // namespace
+
+Horizon primary_horizon(Oid schema) {
+  if (!pgstat_track_activities)
+    return {std::nullopt, "unknown", "track_activities is off, so transaction starts are unknown"};
+  SPIPlanPtr prepared = kept_plan(schema, horizon_prepared_slot, 0, nullptr,
+                                  [] { return std::string(prepared_query); });
+  // PostgreSQL does not keep a prepared transaction's start: its rows may be
+  // stamped at any earlier time, so no horizon is safe until it ends.
+  if (single_bool(prepared))
+    return {std::nullopt, "unknown", "a prepared transaction of this database is pending"};
+  const char *zone = stamp_time_zone;
+  const int margin_ms = horizon_margin_ms;
+  Timestamp value = 0;
+  guarded([&] {
+    TimestampTz oldest = oldest_stamp_in_progress();
+    TimestampTz horizon = oldest - static_cast<TimestampTz>(margin_ms) * 1000 - 1;
+    value = DatumGetTimestamp(DirectFunctionCall2(timestamptz_zone, CStringGetTextDatum(zone),
+                                                  TimestampTzGetDatum(horizon)));
+  });
+  return {value, "primary", nullptr};
+}
+
+Horizon safe_horizon(Oid schema) {
+  bool standby = false;
+  guarded([&] { standby = RecoveryInProgress(); });
+  return standby ? published_horizon(schema) : primary_horizon(schema);
+}
+
+Datum safe_horizon_function(FunctionCallInfo fcinfo) {
+  const Oid schema = function_schema(fcinfo);
+  guarded([] {
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+  });
+  const Horizon horizon = safe_horizon(schema);
+  guarded([] { SPI_finish(); });
+  if (!horizon.value) PG_RETURN_NULL();
+  PG_RETURN_TIMESTAMP(*horizon.value);
+}
+
+Datum publish_horizon_function(FunctionCallInfo fcinfo) {
+  const Oid schema = function_schema(fcinfo);
+  guarded([] {
+    if (RecoveryInProgress())
+      ereport(ERROR, (errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+                      errmsg("sync_publish_horizon() must run on the primary"),
+                      errhint("Standbys read the horizon the primary publishes.")));
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+  });
+  const Horizon horizon = primary_horizon(schema);
+  if (!horizon.value) {
+    guarded([] { SPI_finish(); });
+    PG_RETURN_NULL();
+  }
+  Oid argtypes[] = {TIMESTAMPOID};
+  SPIPlanPtr plan = kept_plan(schema, horizon_publish_slot, 1, argtypes, [&] {
+    const std::string table = quoted_schema_name(schema) + ".sync_horizon_publication";
+    // Monotonic: a late caller with an older view never moves it back.
+    return "INSERT INTO " + table + " AS p (singleton, horizon, published_at)"
+           " VALUES (true, $1, pg_catalog.now()) ON CONFLICT (singleton) DO UPDATE"
+           " SET horizon = GREATEST(p.horizon, excluded.horizon),"
+           " published_at = excluded.published_at";
+  });
+  guarded([&] {
+    Datum values[] = {TimestampGetDatum(*horizon.value)};
+    if (SPI_execute_plan(plan, values, nullptr, false, 0) != SPI_OK_INSERT)
+      elog(ERROR, "publishing the horizon failed");
+    SPI_finish();
+  });
+  PG_RETURN_TIMESTAMP(*horizon.value);
+}
+
+}  // namespace gs::backend

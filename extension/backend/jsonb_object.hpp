@@ -1,0 +1,28 @@
+// Building a jsonb object member by member. Every call may ereport, so use
+// it inside guarded(); keys and strings are copied by PostgreSQL.
+#pragma once
+
+#include "backend/pg.hpp"
+
+extern "C" {
+#include "utils/jsonb.h"
+}
+
+namespace gs::backend {
+
+class JsonbObject {
+ public:
+  JsonbObject();
+  void add_string(const char *key, const char *value);  // nullptr: JSON null
+  void add_int(const char *key, int64 value);
+  void add_bool(const char *key, bool value);
+  void add_jsonb(const char *key, Jsonb *value);        // nested as is
+  void add_string_array(const char *key, ArrayType *texts);
+  Jsonb *finish();
+
+ private:
+  void key(const char *name);
+  JsonbParseState *state_ = nullptr;
+};
+
+}  // namespace gs::backend

@@ -1,0 +1,214 @@
+#include "backend/pull.hpp"
+
+#include <cstdio>
+#include <optional>
+#include <string>
+
+extern "C" {
+#include "utils/json.h"
+#include "utils/jsonb.h"
+}
+
+#include "backend/cursor_args.hpp"
+#include "backend/fence.hpp"
+#include "backend/genres.hpp"
+#include "backend/horizon.hpp"
+#include "backend/jsonb_object.hpp"
+#include "backend/plan_cache.hpp"
+#include "backend/rows_query.hpp"
+#include "backend/settings.hpp"
+#include "backend/sync_rows.hpp"
+#include "core/error.hpp"
+#include "core/page_args.hpp"
+
+namespace gs::backend {
+
+namespace {
+
+SyncTable table_arg(FunctionCallInfo fcinfo, int arg) {
+  auto name = text_arg(fcinfo, arg);
+  if (!name) throw Error(sqlstate::null_value_not_allowed, "p_table must not be null");
+  return parse_table(*name, "p_table");
+}
+
+// The two cursor bounds of a range, as shape and arguments.
+void set_range(RowsShape &shape, RowsArgs &args, const std::optional<Cursor> &after,
+               const std::optional<Cursor> &until) {
+  shape.bound_type = BoundType::timestamp;
+  shape.after = after ? BoundKind::timestamp_and_id : BoundKind::none;
+  shape.until = until ? BoundKind::timestamp_and_id : BoundKind::none;
+  if (after) {
+    args.after_ts = cursor_timestamp(*after);
+    args.after_id = cursor_id(*after);
+  }
+  if (until) {
+    args.until_ts = cursor_timestamp(*until);
+    args.until_id = cursor_id(*until);
+  }
+}
+
+void connect() {
+  guarded([] {
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+  });
+}
+
+// The filter's genres: the caller's, or the user's effective ones.
+Datum filter_genres(Oid schema, const std::optional<Datum> &given, Datum user_id) {
+  return given ? *given : user_genres(schema, GenreSource::effective, user_id);
+}
+
+struct NormalizedGenres {
+  Datum array;
+  const char *hash;
+};
+
+NormalizedGenres normalize_genres(Oid schema, Datum genres) {
+  Oid argtypes[] = {TEXTARRAYOID};
+  SPIPlanPtr plan = kept_plan(schema, genre_normalize_slot, 1, argtypes,
+                              [] { return genres_normalize_query(); });
+  NormalizedGenres result{};
+  guarded([&] {
+    Datum values[] = {genres};
+    if (SPI_execute_plan(plan, values, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+      elog(ERROR, "normalizing the genres failed");
+    bool isnull = false;
+    result.array = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+    result.hash = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+  });
+  return result;
+}
+
+// The envelope query's one row.
+struct PageSummary {
+  Jsonb *rows = nullptr;
+  int64 row_count = 0;
+  bool has_more = false;
+  std::optional<Timestamp> last_ts;
+  const pg_uuid_t *last_id = nullptr;
+};
+
+PageSummary read_page_summary() {
+  PageSummary page;
+  guarded([&] {
+    if (SPI_processed != 1) elog(ERROR, "page query returned %lu rows", (unsigned long) SPI_processed);
+    HeapTuple row = SPI_tuptable->vals[0];
+    TupleDesc desc = SPI_tuptable->tupdesc;
+    bool isnull = false;
+    page.rows = DatumGetJsonbP(SPI_getbinval(row, desc, 1, &isnull));
+    page.row_count = DatumGetInt64(SPI_getbinval(row, desc, 2, &isnull));
+    page.has_more = DatumGetBool(SPI_getbinval(row, desc, 3, &isnull));
+    Datum last_ts = SPI_getbinval(row, desc, 4, &isnull);
+    if (!isnull) {
+      page.last_ts = DatumGetTimestamp(last_ts);
+      page.last_id = DatumGetUUIDP(SPI_getbinval(row, desc, 5, &isnull));
+    }
+  });
+  return page;
+}
+
+}  // namespace
+
+// (p_table, p_user_id, p_genre_ids, p_cursor, p_limit, p_until)
+Datum pull_function(FunctionCallInfo fcinfo) {
+  const SyncTable table = table_arg(fcinfo, 0);
+  require_user_id(PG_ARGISNULL(1));
+  RowsArgs args;
+  args.user_id = PG_GETARG_DATUM(1);
+  const std::optional<Datum> given_genres = genre_ids_arg(fcinfo, 2);
+  const auto cursor_text = text_arg(fcinfo, 3);
+  const auto after = cursor_arg(fcinfo, 3, "p_cursor");
+  const int page_size =
+      resolve_limit(PG_ARGISNULL(4) ? std::nullopt : std::optional<int>(PG_GETARG_INT32(4)),
+                    max_page_size);
+  const auto until_text = text_arg(fcinfo, 5);
+  const auto until = cursor_arg(fcinfo, 5, "p_until");
+
+  RowsShape shape{table, QueryKind::envelope, BoundKind::none, BoundKind::none};
+  set_range(shape, args, after, until);
+  args.limit = page_size + 1;
+  args.offset = page_size;
+
+  const Oid schema = function_schema(fcinfo);
+  connect();
+  const NormalizedGenres genres =
+      normalize_genres(schema, filter_genres(schema, given_genres, args.user_id));
+  args.genre_ids = genres.array;
+  const Horizon horizon = safe_horizon(schema);
+  args.horizon = horizon.value;
+  run_rows_query(schema, shape, args, nullptr);
+  const PageSummary page = read_page_summary();
+
+  // Without rows the position stays where it was.
+  std::string next_cursor;
+  if (page.last_ts)
+    next_cursor = format_cursor(row_cursor(*page.last_ts, page.last_id));
+  else if (cursor_text)
+    next_cursor = format_cursor(*after);
+  const char *next = next_cursor.empty() ? nullptr : next_cursor.c_str();
+  const char *cursor = cursor_text ? cursor_text->c_str() : nullptr;
+  const char *until_cursor = until_text ? until_text->c_str() : nullptr;
+
+  Datum result = (Datum) 0;
+  guarded([&] {
+    JsonbObject envelope;
+    envelope.add_string("table", table_name(table));
+    envelope.add_jsonb("rows", page.rows);
+    envelope.add_int("row_count", page.row_count);
+    envelope.add_bool("has_more", page.has_more);
+    envelope.add_string("next_cursor", next);
+    envelope.add_string("cursor", cursor);
+    envelope.add_string("until", until_cursor);
+    envelope.add_string("horizon",
+                        horizon.value ? JsonEncodeDateTime(nullptr, TimestampGetDatum(*horizon.value),
+                                                           TIMESTAMPOID, nullptr)
+                                      : nullptr);
+    envelope.add_string("horizon_source", horizon.source);
+    envelope.add_string("horizon_reason", horizon.reason);
+    envelope.add_string_array("genres", DatumGetArrayTypeP(genres.array));
+    envelope.add_string("genres_hash", genres.hash);
+    result = SPI_datumTransfer(JsonbPGetDatum(envelope.finish()), false, -1);
+    SPI_finish();
+  });
+  PG_RETURN_DATUM(result);
+}
+
+// (p_table, p_user_id, p_genre_ids, p_after, p_until) -> (row_count, checksum)
+Datum range_checksum_function(FunctionCallInfo fcinfo) {
+  const SyncTable table = table_arg(fcinfo, 0);
+  require_user_id(PG_ARGISNULL(1));
+  RowsArgs args;
+  args.user_id = PG_GETARG_DATUM(1);
+  const std::optional<Datum> given_genres = genre_ids_arg(fcinfo, 2);
+  RowsShape shape{table, QueryKind::checksum, BoundKind::none, BoundKind::none};
+  set_range(shape, args, cursor_arg(fcinfo, 3, "p_after"), cursor_arg(fcinfo, 4, "p_until"));
+
+  const Oid schema = function_schema(fcinfo);
+  connect();
+  args.genre_ids = filter_genres(schema, given_genres, args.user_id);
+  run_rows_query(schema, shape, args, nullptr);
+  int64 count = 0;
+  const char *sum = nullptr;
+  guarded([&] {
+    bool isnull = false;
+    count = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+    sum = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+  });
+  char checksum[17];
+  std::snprintf(checksum, sizeof checksum, "%016llx", std::stoull(sum));
+
+  Datum result = (Datum) 0;
+  guarded([&] {
+    TupleDesc desc = nullptr;
+    if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE)
+      elog(ERROR, "sync_range_checksum must return a record");
+    desc = BlessTupleDesc(desc);
+    Datum values[] = {Int64GetDatum(count), CStringGetTextDatum(checksum)};
+    bool nulls[] = {false, false};
+    result = SPI_datumTransfer(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)), false, -1);
+    SPI_finish();
+  });
+  PG_RETURN_DATUM(result);
+}
+
+}  // namespace gs::backend

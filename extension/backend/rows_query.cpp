@@ -1,0 +1,62 @@
+#include "backend/rows_query.hpp"
+
+#include <cstring>
+
+#include "backend/fence.hpp"
+#include "backend/plan_cache.hpp"
+
+namespace gs::backend {
+
+namespace {
+
+void set_param(ParamListInfo params, RowsParam which, std::optional<Datum> value, Oid type) {
+  ParamExternData &p = params->params[which - 1];
+  p.value = value.value_or((Datum) 0);
+  p.isnull = !value.has_value();
+  p.pflags = PARAM_FLAG_CONST;
+  p.ptype = type;
+}
+
+std::optional<Datum> if_given(bool given, Datum value) {
+  return given ? std::optional<Datum>(value) : std::nullopt;
+}
+
+}  // namespace
+
+void run_rows_query(Oid schema, const RowsShape &shape, const RowsArgs &args, DestReceiver *dest) {
+  const Oid bound_type =
+      shape.bound_type == BoundType::timestamp ? TIMESTAMPOID : TIMESTAMPTZOID;
+  Oid argtypes[rows_param_count] = {UUIDOID,    TEXTARRAYOID, bound_type, UUIDOID,     bound_type,
+                                    UUIDOID,    INT4OID,      INT4OID,    TIMESTAMPOID};
+  SPIPlanPtr plan = kept_plan(schema, query_slot(shape), rows_param_count, argtypes,
+                              [&] { return rows_query(shape, quoted_schema_name(schema)); });
+  const bool has_after = shape.after != BoundKind::none;
+  const bool has_until = shape.until != BoundKind::none;
+  std::optional<Datum> horizon;
+  if (args.horizon) horizon = TimestampGetDatum(*args.horizon);
+
+  guarded([&] {
+    ParamListInfo params = makeParamList(rows_param_count);
+    set_param(params, param_user_id, args.user_id, argtypes[0]);
+    set_param(params, param_genre_ids, args.genre_ids, argtypes[1]);
+    set_param(params, param_after_ts, if_given(has_after, args.after_ts), argtypes[2]);
+    set_param(params, param_after_id,
+              if_given(shape.after == BoundKind::timestamp_and_id, args.after_id), argtypes[3]);
+    set_param(params, param_until_ts, if_given(has_until, args.until_ts), argtypes[4]);
+    set_param(params, param_until_id,
+              if_given(shape.until == BoundKind::timestamp_and_id, args.until_id), argtypes[5]);
+    set_param(params, param_limit, Int32GetDatum(args.limit), argtypes[6]);
+    set_param(params, param_offset, Int32GetDatum(args.offset), argtypes[7]);
+    set_param(params, param_horizon, horizon, argtypes[8]);
+
+    SPIExecuteOptions options;
+    std::memset(&options, 0, sizeof options);
+    options.params = params;
+    options.read_only = true;
+    options.dest = dest;
+    int rc = SPI_execute_plan_extended(plan, &options);
+    if (rc < 0) elog(ERROR, "sync query failed: %s", SPI_result_code_string(rc));
+  });
+}
+
+}  // namespace gs::backend

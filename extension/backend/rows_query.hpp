@@ -1,0 +1,25 @@
+// Running a rows query shape (core/sync_query.hpp) through its kept plan.
+#pragma once
+
+#include <optional>
+
+#include "backend/pg.hpp"
+#include "core/sync_query.hpp"
+
+namespace gs::backend {
+
+// The values of a shape's parameters; a shape reads only the ones it names.
+struct RowsArgs {
+  Datum user_id = 0;
+  std::optional<Datum> genre_ids;  // nullopt: SQL NULL, matches no genre
+  Datum after_ts = 0, after_id = 0, until_ts = 0, until_id = 0;
+  int limit = 0;
+  int offset = 0;
+  std::optional<Timestamp> horizon;  // nullopt: unknown, so no row qualifies
+};
+
+// Requires an SPI connection. Rows go to dest, or to SPI_tuptable when dest
+// is nullptr.
+void run_rows_query(Oid schema, const RowsShape &shape, const RowsArgs &args, DestReceiver *dest);
+
+}  // namespace gs::backend
