@@ -148,6 +148,15 @@ Datum pull_function(FunctionCallInfo fcinfo) {
   const char *next = next_cursor.empty() ? nullptr : next_cursor.c_str();
   const char *cursor = cursor_text ? cursor_text->c_str() : nullptr;
   const char *until_cursor = until_text ? until_text->c_str() : nullptr;
+  // The position of the horizon, for bounding the rest of a pull with p_until
+  // (rows at the horizon itself are not returned until it moves past them).
+  std::string horizon_cursor;
+  if (horizon.value) {
+    Cursor at_horizon;
+    at_horizon.unix_micros = *horizon.value + postgres_epoch_unix_micros;
+    at_horizon.id.fill(0xff);
+    horizon_cursor = format_cursor(at_horizon);
+  }
 
   Datum result = (Datum) 0;
   guarded([&] {
@@ -163,6 +172,7 @@ Datum pull_function(FunctionCallInfo fcinfo) {
                         horizon.value ? JsonEncodeDateTime(nullptr, TimestampGetDatum(*horizon.value),
                                                            TIMESTAMPOID, nullptr)
                                       : nullptr);
+    envelope.add_string("horizon_cursor", horizon.value ? horizon_cursor.c_str() : nullptr);
     envelope.add_string("horizon_source", horizon.source);
     envelope.add_string("horizon_reason", horizon.reason);
     envelope.add_string_array("genres", DatumGetArrayTypeP(genres.array));
