@@ -3,6 +3,7 @@
 #include "backend/fence.hpp"
 #include "backend/genres.hpp"
 #include "backend/horizon.hpp"
+#include "backend/partition_bounds.hpp"
 #include "backend/pull.hpp"
 #include "backend/sync_rows.hpp"
 
@@ -26,6 +27,7 @@ PG_FUNCTION_INFO_V1(sync_safe_horizon);
 PG_FUNCTION_INFO_V1(sync_publish_horizon);
 PG_FUNCTION_INFO_V1(sync_pull);
 PG_FUNCTION_INFO_V1(sync_range_checksum);
+PG_FUNCTION_INFO_V1(sync_partition_bounds);
 
 Datum sync_get_user_notes(PG_FUNCTION_ARGS) {
   return fenced(fcinfo, [](FunctionCallInfo f) { return offset_page(f, SyncTable::note); });
@@ -71,6 +73,10 @@ Datum sync_pull(PG_FUNCTION_ARGS) { return fenced(fcinfo, gs::backend::pull_func
 
 Datum sync_range_checksum(PG_FUNCTION_ARGS) {
   return fenced(fcinfo, gs::backend::range_checksum_function);
+}
+
+Datum sync_partition_bounds(PG_FUNCTION_ARGS) {
+  return fenced(fcinfo, gs::backend::partition_bounds_function);
 }
 
 }  // extern "C"

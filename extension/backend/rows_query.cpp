@@ -26,8 +26,9 @@ std::optional<Datum> if_given(bool given, Datum value) {
 void run_rows_query(Oid schema, const RowsShape &shape, const RowsArgs &args, DestReceiver *dest) {
   const Oid bound_type =
       shape.bound_type == BoundType::timestamp ? TIMESTAMPOID : TIMESTAMPTZOID;
-  Oid argtypes[rows_param_count] = {UUIDOID,    TEXTARRAYOID, bound_type, UUIDOID,     bound_type,
-                                    UUIDOID,    INT4OID,      INT4OID,    TIMESTAMPOID};
+  Oid argtypes[rows_param_count] = {UUIDOID, TEXTARRAYOID, bound_type,   UUIDOID,
+                                    bound_type, UUIDOID,  INT4OID,      INT4OID,
+                                    TIMESTAMPOID, INT4OID, FLOAT4OID};
   SPIPlanPtr plan = kept_plan(schema, query_slot(shape), rows_param_count, argtypes,
                               [&] { return rows_query(shape, quoted_schema_name(schema)); });
   const bool has_after = shape.after != BoundKind::none;
@@ -48,6 +49,8 @@ void run_rows_query(Oid schema, const RowsShape &shape, const RowsArgs &args, De
     set_param(params, param_limit, Int32GetDatum(args.limit), argtypes[6]);
     set_param(params, param_offset, Int32GetDatum(args.offset), argtypes[7]);
     set_param(params, param_horizon, horizon, argtypes[8]);
+    set_param(params, param_parts, Int32GetDatum(args.parts), argtypes[9]);
+    set_param(params, param_sample_percent, Float4GetDatum(args.sample_percent), argtypes[10]);
 
     SPIExecuteOptions options;
     std::memset(&options, 0, sizeof options);

@@ -16,6 +16,8 @@ struct RowsArgs {
   int limit = 0;
   int offset = 0;
   std::optional<Timestamp> horizon;  // nullopt: unknown, so no row qualifies
+  int parts = 1;
+  float sample_percent = 100;
 };
 
 // Requires an SPI connection. Rows go to dest, or to SPI_tuptable when dest

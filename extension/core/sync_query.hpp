@@ -17,6 +17,8 @@ enum class QueryKind {
   keyset_rows,  // page functions: keyset bounds, stops at the horizon
   envelope,     // sync_pull: one row with the page as jsonb and its last key
   checksum,     // sync_range_checksum: count and checksum of a range
+  bounds,       // sync_partition_bounds: per part, the row count and last key
+  bounds_sampled,  // the same over a block sample of the table
 };
 
 // The type the bounds' timestamps arrive in: timestamptz arguments compare
@@ -36,8 +38,10 @@ enum RowsParam {
   param_limit,        // int4 (envelope: page size + 1)
   param_offset,       // int4 (envelope: page size)
   param_horizon,      // timestamp; NULL (unknown) returns nothing
+  param_parts,        // int4
+  param_sample_percent,  // float4, of the table's blocks
 };
-inline constexpr int rows_param_count = param_horizon;
+inline constexpr int rows_param_count = param_sample_percent;
 
 struct RowsShape {
   SyncTable table;
@@ -51,7 +55,7 @@ enum class GenreSource { effective, playlist_tunes };
 
 // Dense numbering of every kept plan, for a fixed-size plan cache: the rows
 // shapes first, then the queries of fixed text.
-inline constexpr int rows_slot_count = 3 * 4 * 3 * 3 * 2;
+inline constexpr int rows_slot_count = 3 * 6 * 3 * 3 * 2;
 enum FixedSlot {
   effective_genres_slot = rows_slot_count,
   playlist_tune_genres_slot,

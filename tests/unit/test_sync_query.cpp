@@ -28,7 +28,7 @@ TEST_CASE("every query shape has its own plan slot") {
   std::set<int> slots;
   for (auto table : all_tables)
     for (auto kind : {QueryKind::offset_rows, QueryKind::keyset_rows, QueryKind::envelope,
-                      QueryKind::checksum})
+                      QueryKind::checksum, QueryKind::bounds, QueryKind::bounds_sampled})
       for (auto after : all_bounds)
         for (auto until : all_bounds)
           for (auto type : {BoundType::timestamptz, BoundType::timestamp})
@@ -150,4 +150,18 @@ TEST_CASE("genre queries return one sorted distinct array, never NULL") {
   CHECK_FALSE(contains(playlist, "user_genre_selection"));
   CHECK_FALSE(contains(playlist, "genre_default"));
   CHECK(contains(playlist, "NOT p.deleted AND NOT pt.deleted AND NOT t.deleted"));
+}
+
+TEST_CASE("partition bounds cut the keys with ntile, sampled by blocks when big") {
+  auto exact = gs::rows_query({SyncTable::note, QueryKind::bounds, BoundKind::timestamp,
+                               BoundKind::none},
+                              "public");
+  CHECK(contains(exact, "pg_catalog.ntile($10) OVER (ORDER BY k.last_modified_at, k.id)"));
+  CHECK(contains(exact, "GROUP BY q.part ORDER BY q.part"));
+  CHECK_FALSE(contains(exact, "TABLESAMPLE"));
+  CHECK_FALSE(contains(exact, "$9"));
+  auto sampled = gs::rows_query({SyncTable::note, QueryKind::bounds_sampled, BoundKind::none,
+                                 BoundKind::none},
+                                "public");
+  CHECK(contains(sampled, "FROM public.note r TABLESAMPLE SYSTEM ($11) REPEATABLE (0) JOIN"));
 }

@@ -1,0 +1,56 @@
+// How sync_partition_bounds cuts a user's rows into key ranges: whether to
+// sample, and the ranges from the parts the database counted.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/cursor.hpp"
+
+namespace gs {
+
+inline constexpr int max_parts = 1024;
+
+// Throws 22023 unless 1 <= parts <= max_parts.
+int require_parts(int parts);
+
+struct SamplePlan {
+  bool sampled;
+  double percent;  // of the table's blocks; 100 when not sampled
+};
+
+// Tables the planner counts below 100,000 rows are read whole; bigger ones
+// are block-sampled for about 30,000 rows.
+SamplePlan plan_sample(double estimated_table_rows);
+
+// A sampled part matching fewer rows than this per part is too thin to cut
+// by; the caller reads the rows whole instead.
+inline constexpr std::int64_t min_sampled_rows_per_part = 20;
+
+// One ntile group as the database returned it, in key order.
+struct PartSample {
+  std::int64_t rows;
+  Cursor last;
+};
+
+struct AfterBound {
+  Cursor key;
+  bool has_id;  // false: "after this timestamp" (the seed's meaning)
+};
+
+// (after, until]; nullopt after = from the start, nullopt until = open-ended.
+struct PartRange {
+  int part;
+  std::optional<AfterBound> after;
+  std::optional<Cursor> until;
+  std::int64_t estimated_rows;
+};
+
+// `parts` contiguous ranges covering every key after `after_local` (a
+// timestamp in cursor units) once: part k ends at the last key of group k,
+// the last part is open-ended, and missing groups become empty ranges.
+std::vector<PartRange> plan_ranges(const std::vector<PartSample> &groups, int parts,
+                                   double sample_percent, std::optional<std::int64_t> after_local);
+
+}  // namespace gs
