@@ -1,0 +1,52 @@
+-- Upgrades: 1.0 updated to the current version has exactly the objects of a
+-- fresh install, and DROP EXTENSION leaves the app's tables and data alone.
+CREATE TEMP TABLE fresh_objects AS
+SELECT pg_describe_object(classid, objid, objsubid) AS object
+FROM pg_depend
+WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
+  AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'genre_sync');
+
+-- Each app table's row count, contents and columns.
+CREATE FUNCTION pg_temp.table_state(p_table regclass) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_rows text;
+BEGIN
+    EXECUTE format('SELECT count(*) || '':'' || coalesce(md5(string_agg(t::text, '','' ORDER BY t::text)), '''') FROM %s t',
+                   p_table) INTO v_rows;
+    RETURN v_rows || ':' || (SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod), ',' ORDER BY attnum)
+                             FROM pg_attribute WHERE attrelid = p_table AND attnum > 0 AND NOT attisdropped);
+END
+$$;
+CREATE TEMP TABLE app_state AS
+SELECT t AS relname, pg_temp.table_state(t::regclass) AS state
+FROM unnest(ARRAY['genre', 'user_profile', 'instrument', 'tune', 'note', 'reference',
+                  'playlist', 'playlist_tune', 'user_genre_selection']) t;
+
+SELECT extversion FROM pg_extension WHERE extname = 'genre_sync';
+SELECT count(*) > 0 AS has_objects FROM fresh_objects;
+
+DROP EXTENSION genre_sync;
+SELECT count(*) AS tables_unchanged
+FROM app_state a WHERE a.state = pg_temp.table_state(a.relname::regclass);
+SELECT count(*) AS functions_left FROM pg_proc
+WHERE proname LIKE 'sync\_%' AND pronamespace = 'public'::regnamespace;
+
+CREATE EXTENSION genre_sync VERSION '1.0';
+SELECT extversion FROM pg_extension WHERE extname = 'genre_sync';
+SELECT to_regprocedure('sync_pull(text,uuid,text[],text,integer,text)') IS NULL AS no_pull_in_1_0,
+       to_regprocedure('sync_notes_page(uuid,text[],timestamptz,uuid,integer,timestamptz,uuid)') IS NOT NULL AS pages_in_1_0;
+
+ALTER EXTENSION genre_sync UPDATE;
+SELECT extversion FROM pg_extension WHERE extname = 'genre_sync';
+-- Objects of a fresh install that the updated one lacks, and the reverse.
+SELECT object AS missing FROM fresh_objects
+EXCEPT SELECT pg_describe_object(classid, objid, objsubid) FROM pg_depend
+       WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
+         AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'genre_sync');
+SELECT pg_describe_object(classid, objid, objsubid) AS extra FROM pg_depend
+WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
+  AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'genre_sync')
+EXCEPT SELECT object FROM fresh_objects;
+-- And it works.
+SELECT sync_pull('note', regress.u(1), NULL, NULL, 3)->>'row_count' AS rows_pulled;
