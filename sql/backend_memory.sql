@@ -1,4 +1,4 @@
--- 10,000 calls in one session, some failing half-way, must not grow the
+-- Over 10,000 calls in one session, some failing half-way, must not grow the
 -- backend: neither its memory contexts (palloc) nor its resident size
 -- (malloc, which C++ uses). Each loop runs once first so caches are warm.
 CREATE FUNCTION pg_temp.context_bytes() RETURNS bigint LANGUAGE sql
@@ -31,9 +31,10 @@ $$;
 
 SELECT pg_temp.call_everything(200);
 SELECT pg_temp.context_bytes() AS contexts_before, pg_temp.rss_kb() AS rss_before \gset
-SELECT pg_temp.call_everything(10000);
+SELECT pg_temp.call_everything(1500);  -- 7 calls each: 10,500 calls
 SELECT pg_temp.context_bytes() - :contexts_before AS context_growth_bytes \gset
 SELECT pg_temp.rss_kb() - :rss_before AS rss_growth_kb \gset
 -- a leak of 8 bytes a call shows in the contexts; of 100 bytes in the RSS
+-- (both seen: a leak put in on purpose turned each check false)
 SELECT :context_growth_bytes < 64 * 1024 AS contexts_stable,
-       :rss_growth_kb < 1024 AS rss_stable;
+       :rss_growth_kb < 512 AS rss_stable;

@@ -16,20 +16,20 @@ DECLARE
 BEGIN
     LOOP
         IF p_with_cursors THEN
-            v_env := sync_pull(p_table, p_user, NULL, v_cursor, 5, b.until_cursor);
+            v_env := sync_pull(p_table, p_user, NULL, v_cursor, 20, b.until_cursor);
             v_page := ARRAY(SELECT (r->>'id') || '@' || (r->>'last_modified_at')::timestamp
                             FROM jsonb_array_elements(v_env->'rows') r);
             v_cursor := v_env->>'next_cursor';
         ELSE
             EXECUTE format('SELECT array_agg(id || ''@'' || last_modified_at ORDER BY last_modified_at, id),
                                    max(last_modified_at), (array_agg(id ORDER BY last_modified_at DESC, id DESC))[1]
-                            FROM sync_%s_page($1, NULL, $2, $3, 5, $4, $5)', p_table || 's')
+                            FROM sync_%s_page($1, NULL, $2, $3, 20, $4, $5)', p_table || 's')
                 INTO v_page, v_ts, v_id
                 USING p_user, v_ts, v_id, b.until_timestamp, b.until_id;
             v_page := coalesce(v_page, '{}');
         END IF;
         v_rows := v_rows || v_page;
-        EXIT WHEN cardinality(v_page) < 5;
+        EXIT WHEN cardinality(v_page) < 20;
     END LOOP;
     RETURN v_rows;
 END
