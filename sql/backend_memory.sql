@@ -21,9 +21,10 @@ BEGIN
             PERFORM count(*) FROM sync_notes_page(u, g, p_limit => 0);
         EXCEPTION WHEN invalid_parameter_value THEN NULL;
         END;
-        BEGIN  -- fails inside SPI, behind guarded()
-            PERFORM count(*) FROM sync_get_user_references(u, ARRAY[(1 / (i - i))::text]);
-        EXCEPTION WHEN division_by_zero THEN NULL;
+        BEGIN  -- fails in PostgreSQL code behind guarded(), SPI connected
+            PERFORM set_config('genre_sync.stamp_time_zone', 'No/Such_Zone', true);
+            PERFORM count(*) FROM sync_references_page(u, g, p_limit => 5);
+        EXCEPTION WHEN invalid_parameter_value THEN NULL;
         END;
     END LOOP;
 END
