@@ -6,22 +6,11 @@ extern "C" {
 #include "utils/uuid.h"
 }
 
+#include "backend/call_args.hpp"
 #include "backend/fence.hpp"
 #include "core/error.hpp"
 
 namespace gs::backend {
-
-std::optional<std::string> text_arg(FunctionCallInfo fcinfo, int arg) {
-  if (PG_ARGISNULL(arg)) return std::nullopt;
-  const char *data = nullptr;
-  int length = 0;
-  guarded([&] {
-    text *value = PG_GETARG_TEXT_PP(arg);
-    data = VARDATA_ANY(value);
-    length = VARSIZE_ANY_EXHDR(value);
-  });
-  return std::string(data, length);
-}
 
 std::optional<Cursor> cursor_arg(FunctionCallInfo fcinfo, int arg, const char *name) {
   auto text = text_arg(fcinfo, arg);

@@ -9,9 +9,6 @@
 
 namespace gs::backend {
 
-// The text argument `arg`; nullopt when NULL.
-std::optional<std::string> text_arg(FunctionCallInfo fcinfo, int arg);
-
 // The cursor in argument `arg`, strictly parsed (22P02 naming `name`).
 std::optional<Cursor> cursor_arg(FunctionCallInfo fcinfo, int arg, const char *name);
 

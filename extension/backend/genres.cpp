@@ -1,5 +1,6 @@
 #include "backend/genres.hpp"
 
+#include "backend/call_args.hpp"
 #include "backend/fence.hpp"
 #include "backend/plan_cache.hpp"
 #include "core/page_args.hpp"
@@ -29,9 +30,7 @@ Datum genres_function(FunctionCallInfo fcinfo, GenreSource source) {
   require_user_id(PG_ARGISNULL(0));
   const Datum user_id = PG_GETARG_DATUM(0);
   const Oid schema = function_schema(fcinfo);
-  guarded([] {
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-  });
+  spi_connect();
   const Datum genres = user_genres(schema, source, user_id);
   Datum result = (Datum) 0;
   guarded([&] {

@@ -9,6 +9,7 @@ extern "C" {
 #include "utils/timestamp.h"
 }
 
+#include "backend/call_args.hpp"
 #include "backend/fence.hpp"
 #include "backend/plan_cache.hpp"
 #include "backend/settings.hpp"
@@ -114,11 +115,9 @@ Horizon safe_horizon(Oid schema) {
 
 Datum safe_horizon_function(FunctionCallInfo fcinfo) {
   const Oid schema = function_schema(fcinfo);
-  guarded([] {
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-  });
+  spi_connect();
   const Horizon horizon = safe_horizon(schema);
-  guarded([] { SPI_finish(); });
+  spi_finish();
   if (!horizon.value) PG_RETURN_NULL();
   PG_RETURN_TIMESTAMP(*horizon.value);
 }
@@ -130,11 +129,11 @@ Datum publish_horizon_function(FunctionCallInfo fcinfo) {
       ereport(ERROR, (errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
                       errmsg("sync_publish_horizon() must run on the primary"),
                       errhint("Standbys read the horizon the primary publishes.")));
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
   });
+  spi_connect();
   const Horizon horizon = primary_horizon(schema);
   if (!horizon.value) {
-    guarded([] { SPI_finish(); });
+    spi_finish();
     PG_RETURN_NULL();
   }
   Oid argtypes[] = {TIMESTAMPOID};

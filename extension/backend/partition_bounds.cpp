@@ -11,12 +11,12 @@ extern "C" {
 #include "utils/syscache.h"
 }
 
+#include "backend/call_args.hpp"
 #include "backend/cursor_args.hpp"
 #include "backend/fence.hpp"
 #include "backend/genres.hpp"
 #include "backend/plan_cache.hpp"
 #include "backend/rows_query.hpp"
-#include "backend/sync_rows.hpp"
 #include "core/error.hpp"
 #include "core/page_args.hpp"
 #include "core/partition_plan.hpp"
@@ -80,9 +80,7 @@ struct BoundsRow {
 // after_timestamp, after_id, until_timestamp, until_id, after_cursor,
 // until_cursor, estimated_rows
 Datum partition_bounds_function(FunctionCallInfo fcinfo) {
-  auto table_text = text_arg(fcinfo, 0);
-  if (!table_text) throw Error(sqlstate::null_value_not_allowed, "p_table must not be null");
-  const SyncTable table = parse_table(*table_text, "p_table");
+  const SyncTable table = table_arg(fcinfo, 0);
   require_user_id(PG_ARGISNULL(1));
   RowsArgs args;
   args.user_id = PG_GETARG_DATUM(1);
@@ -94,10 +92,8 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
 
   const Oid schema = function_schema(fcinfo);
   SamplePlan sample = plan_sample(estimated_table_rows(schema, table));
-  guarded([&] {
-    InitMaterializedSRF(fcinfo, 0);
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-  });
+  guarded([&] { InitMaterializedSRF(fcinfo, 0); });
+  spi_connect();
   args.genre_ids =
       given_genres ? *given_genres : user_genres(schema, GenreSource::effective, args.user_id);
   const BoundKind after = has_after ? BoundKind::timestamp : BoundKind::none;

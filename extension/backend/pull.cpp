@@ -9,6 +9,7 @@ extern "C" {
 #include "utils/jsonb.h"
 }
 
+#include "backend/call_args.hpp"
 #include "backend/cursor_args.hpp"
 #include "backend/fence.hpp"
 #include "backend/genres.hpp"
@@ -17,19 +18,12 @@ extern "C" {
 #include "backend/plan_cache.hpp"
 #include "backend/rows_query.hpp"
 #include "backend/settings.hpp"
-#include "backend/sync_rows.hpp"
 #include "core/error.hpp"
 #include "core/page_args.hpp"
 
 namespace gs::backend {
 
 namespace {
-
-SyncTable table_arg(FunctionCallInfo fcinfo, int arg) {
-  auto name = text_arg(fcinfo, arg);
-  if (!name) throw Error(sqlstate::null_value_not_allowed, "p_table must not be null");
-  return parse_table(*name, "p_table");
-}
 
 // The two cursor bounds of a range, as shape and arguments.
 void set_range(RowsShape &shape, RowsArgs &args, const std::optional<Cursor> &after,
@@ -45,12 +39,6 @@ void set_range(RowsShape &shape, RowsArgs &args, const std::optional<Cursor> &af
     args.until_ts = cursor_timestamp(*until);
     args.until_id = cursor_id(*until);
   }
-}
-
-void connect() {
-  guarded([] {
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-  });
 }
 
 // The filter's genres: the caller's, or the user's effective ones.
@@ -119,8 +107,7 @@ Datum pull_function(FunctionCallInfo fcinfo) {
   const auto cursor_text = text_arg(fcinfo, 3);
   const auto after = cursor_arg(fcinfo, 3, "p_cursor");
   const int page_size =
-      resolve_limit(PG_ARGISNULL(4) ? std::nullopt : std::optional<int>(PG_GETARG_INT32(4)),
-                    max_page_size);
+      resolve_limit(int_arg(fcinfo, 4), max_page_size);
   const auto until_text = text_arg(fcinfo, 5);
   const auto until = cursor_arg(fcinfo, 5, "p_until");
 
@@ -130,7 +117,7 @@ Datum pull_function(FunctionCallInfo fcinfo) {
   args.offset = page_size;
 
   const Oid schema = function_schema(fcinfo);
-  connect();
+  spi_connect();
   const NormalizedGenres genres =
       normalize_genres(schema, filter_genres(schema, given_genres, args.user_id));
   args.genre_ids = genres.array;
@@ -194,7 +181,7 @@ Datum range_checksum_function(FunctionCallInfo fcinfo) {
   set_range(shape, args, cursor_arg(fcinfo, 3, "p_after"), cursor_arg(fcinfo, 4, "p_until"));
 
   const Oid schema = function_schema(fcinfo);
-  connect();
+  spi_connect();
   args.genre_ids = filter_genres(schema, given_genres, args.user_id);
   run_rows_query(schema, shape, args, nullptr);
   int64 count = 0;

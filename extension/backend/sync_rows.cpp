@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "backend/call_args.hpp"
 #include "backend/fence.hpp"
 #include "backend/genres.hpp"
 #include "backend/horizon.hpp"
@@ -14,20 +15,13 @@ namespace gs::backend {
 
 namespace {
 
-std::optional<int> optional_int(FunctionCallInfo fcinfo, int arg) {
-  if (PG_ARGISNULL(arg)) return std::nullopt;
-  return PG_GETARG_INT32(arg);
-}
-
 // Rows stream from the executor straight into the function's result
 // tuplestore; the receiver maps them onto the table's row type (which may
 // hold dropped columns).
 Datum run_page(FunctionCallInfo fcinfo, const RowsShape &shape, RowsArgs &args) {
   const Oid schema = function_schema(fcinfo);
-  guarded([&] {
-    InitMaterializedSRF(fcinfo, 0);
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-  });
+  guarded([&] { InitMaterializedSRF(fcinfo, 0); });
+  spi_connect();
   if (shape.kind == QueryKind::keyset_rows) {
     // Keyset callers may leave the filter to the server; the drop-ins keep
     // the seed's meaning of a NULL array (no genre matches).
@@ -53,15 +47,6 @@ Datum run_page(FunctionCallInfo fcinfo, const RowsShape &shape, RowsArgs &args) 
 
 }  // namespace
 
-std::optional<Datum> genre_ids_arg(FunctionCallInfo fcinfo, int arg) {
-  if (PG_ARGISNULL(arg)) return std::nullopt;
-  ArrayType *array = nullptr;
-  guarded([&] { array = PG_GETARG_ARRAYTYPE_P(arg); });
-  // NULL elements need no work: `= ANY` never matches them.
-  require_one_dimension(ARR_NDIM(array), "p_genre_ids");
-  return PointerGetDatum(array);
-}
-
 // (p_user_id, p_genre_ids, p_after_timestamp, p_limit, p_offset)
 Datum offset_page(FunctionCallInfo fcinfo, SyncTable table) {
   require_user_id(PG_ARGISNULL(0));
@@ -71,8 +56,8 @@ Datum offset_page(FunctionCallInfo fcinfo, SyncTable table) {
   const RowsShape shape{table, QueryKind::offset_rows,
                         PG_ARGISNULL(2) ? BoundKind::none : BoundKind::timestamp, BoundKind::none};
   args.after_ts = PG_GETARG_DATUM(2);
-  args.limit = resolve_limit(optional_int(fcinfo, 3), max_page_size);
-  args.offset = resolve_offset(optional_int(fcinfo, 4));
+  args.limit = resolve_limit(int_arg(fcinfo, 3), max_page_size);
+  args.offset = resolve_offset(int_arg(fcinfo, 4));
   return run_page(fcinfo, shape, args);
 }
 
@@ -89,7 +74,7 @@ Datum keyset_page(FunctionCallInfo fcinfo, SyncTable table) {
       classify_bound(!PG_ARGISNULL(5), !PG_ARGISNULL(6), "p_until_timestamp", "p_until_id")};
   args.after_ts = PG_GETARG_DATUM(2);
   args.after_id = PG_GETARG_DATUM(3);
-  args.limit = resolve_limit(optional_int(fcinfo, 4), max_page_size);
+  args.limit = resolve_limit(int_arg(fcinfo, 4), max_page_size);
   args.until_ts = PG_GETARG_DATUM(5);
   args.until_id = PG_GETARG_DATUM(6);
   return run_page(fcinfo, shape, args);

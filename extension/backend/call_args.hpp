@@ -1,0 +1,26 @@
+// Reading SQL arguments into C++ values, with the checks every function
+// shares. NULL arguments come back as nullopt.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "backend/pg.hpp"
+#include "core/sync_query.hpp"
+
+namespace gs::backend {
+
+std::optional<std::string> text_arg(FunctionCallInfo fcinfo, int arg);
+std::optional<int> int_arg(FunctionCallInfo fcinfo, int arg);
+
+// The genre array, detoasted, after checking it has at most one dimension.
+std::optional<Datum> genre_ids_arg(FunctionCallInfo fcinfo, int arg);
+
+// p_table: note, reference or tune (22004 when NULL, 22023 otherwise).
+SyncTable table_arg(FunctionCallInfo fcinfo, int arg);
+
+// SPI_connect / SPI_finish for C++ callers.
+void spi_connect();
+void spi_finish();
+
+}  // namespace gs::backend
