@@ -4,7 +4,8 @@
 #   make installcheck        pg_regress against a running server (PGHOST/PGPORT)
 #   make test                everything, from a fresh machine: deps, build, throwaway cluster,
 #                            pg_regress, unit tests, integration tests
-#   make demo                the main job on a throwaway cluster
+#   make bench [SCALE=10]    the main job: everything above on a throwaway cluster with
+#                            generated data, a paged sync of one user, the benchmark table
 
 EXTENSION    = genre_sync
 MODULE_big   = genre_sync
@@ -52,12 +53,12 @@ extension/$(EXTENSION)--1.0.sql: $(sort $(wildcard extension/sql/*.sql))
 extension/$(EXTENSION)--%.sql: $$(sort $$(wildcard extension/sql/%/*.sql))
 	cat $^ > $@
 
-.PHONY: test demo deps
+.PHONY: test bench deps
 deps:
 	tools/ensure-deps
 
 test:
 	tests/run-all
 
-demo:
-	tools/sync-demo
+bench:
+	bench/make-bench.sh $(if $(SCALE),--scale $(SCALE))

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# What `make bench` runs: from a fresh clone, build and install everything,
+# load a generated dataset into a throwaway cluster, and print the headline
+# table (the seed plan's OFFSET RPCs against genre_sync's keyset pages).
+#
+#   bench/make-bench.sh [--scale N] [-t REPS]
+#
+# Scale 1 is the seed plan's size (default); `--scale 10` for ten times that.
+# Everything but the tables goes to a log, printed only if a step fails.
+# BUILD_DIR overrides the CMake build directory (default: build/).
+# The full results are kept as JSON in bench/out/.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$top/build}
+scale=1
+reps=3
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scale) scale=${2:?--scale needs a value}; shift 2 ;;
+    --scale=*) scale=${1#--scale=}; shift ;;
+    -t) reps=${2:?-t needs a value}; shift 2 ;;
+    *) echo "usage: $0 [--scale N] [-t REPS]" >&2; exit 2 ;;
+  esac
+done
+[[ $scale =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "make-bench: bad scale: $scale" >&2; exit 2; }
+
+log=$(mktemp /tmp/genre-sync-bench.XXXXXX.log)
+cluster=""
+cleanup() {
+  local rc=$?
+  if [ -n "$cluster" ]; then
+    "$top/tools/pg-throwaway" stop "$cluster" >>"$log" 2>&1 || true
+    rm -rf "$cluster"
+  fi
+  if [ $rc -eq 0 ]; then rm -f "$log"; else echo "make-bench: failed; log: $log" >&2; fi
+}
+trap cleanup EXIT
+
+step() {  # step DESCRIPTION COMMAND...: run quietly, show the log on failure
+  local what=$1; shift
+  echo "== $what" >>"$log"
+  if ! "$@" >>"$log" 2>&1; then
+    echo "make-bench: $what failed:" >&2
+    tail -40 "$log" >&2
+    exit 1
+  fi
+}
+
+install_deps() {
+  if [ -x "$top/tools/ensure-deps" ]; then
+    "$top/tools/ensure-deps"
+  elif [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+      postgresql-15 postgresql-server-dev-15 libpq-dev catch2 cmake g++ make
+  fi
+}
+
+step "installing dependencies" install_deps
+step "building the extension" make -C "$top" -j"$(nproc)"
+step "installing the extension" make -C "$top" install
+step "configuring the tools" cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+step "building the tools" cmake --build "$build" -j"$(nproc)" --target genre-sync-datagen genre-sync-bench
+
+cluster=$(mktemp -d /tmp/genre-sync-bench-pg.XXXXXX)
+env_file=$(cd "$top" && tools/pg-throwaway start "$cluster" 2>>"$log") || {
+  echo "make-bench: starting the throwaway cluster failed:" >&2; tail -20 "$log" >&2; exit 1; }
+# shellcheck disable=SC1090
+. "$env_file"
+export PGDATABASE=genre_sync_bench
+
+step "creating the database" createdb genre_sync_bench
+step "generating scale $scale data" "$build/tools/datagen/genre-sync-datagen" -q --scale "$scale" --create-schema
+# The seed's indexes and ours are both present: the seed's OFFSET functions
+# get every index ours get (the comparison is not won on indexes), and the
+# header of the output lists what was there.
+step "installing the extension, the seed's RPCs and indexes, the DBA peer" \
+  psql -X -q -v ON_ERROR_STOP=1 \
+    -c "CREATE EXTENSION genre_sync" \
+    -f "$top/bench/sql/seed_rpcs.sql" \
+    -f "$top/bench/sql/seed_indexes.sql" \
+    -f "$top/bench/sql/keyset_peer.sql" \
+    -c "SELECT count(*) FROM sync_create_indexes()" \
+    -c "VACUUM ANALYZE"
+
+mkdir -p "$top/bench/out"
+bench="$build/bench/genre-sync-bench"
+"$bench" pull --brief -t "$reps" --json "$top/bench/out/pull-scale$scale.json"
+# Incremental calls take a millisecond or so: more repetitions steady the medians.
+"$bench" incremental --brief -t $(( reps > 10 ? reps : 10 )) \
+  --json "$top/bench/out/incremental-scale$scale.json" | sed -n '/^incremental pull/,$p'
+echo
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM," \
+  "$(psql -X -At -c 'SHOW server_version') ; full results: bench/out/*-scale$scale.json"

@@ -1,0 +1,52 @@
+#pragma once
+// The core of `pull` and `incremental`: every method pulls the same user's
+// rows for one table, repetitions interleaved (A,B,C,.. A,B,C,..) so drift
+// in the machine hits all methods alike; the results must agree row for row.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "full_pull.hpp"
+#include "json_writer.hpp"
+
+namespace gs::bench {
+
+struct MethodRuns {
+    Method method;
+    std::vector<PullResult> runs;  // one per repetition
+
+    double median_total_ms() const;
+    std::vector<double> all_latencies() const;
+};
+
+struct Comparison {
+    std::string label;  // e.g. "two-genre user, notes"
+    const BenchUser* user;
+    Table table;
+    std::optional<std::string> after_timestamp;  // set: an incremental pull
+    std::vector<MethodRuns> methods;
+
+    const MethodRuns* find(Method m) const;
+    long long rows() const { return methods.front().runs.front().rows; }
+};
+
+// A method returned other rows than the others: a correctness bug, not noise.
+struct MismatchError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Runs `warmup` untimed rounds, then `reps` measured rounds over all
+// comparisons and all their methods, then checks every run returned the same
+// rows in the same order (throws MismatchError).
+void run_interleaved(tools::PgConnection& conn, std::vector<Comparison>& comparisons, int warmup, int reps,
+                     int page_size, ProgressReporter& progress);
+
+// The per-method table: rows, requests, median total, ratios, latency.
+void print_comparison(const Comparison& c);
+void write_comparison_json(JsonWriter& json, const Comparison& c);
+
+// One line per comparison: the seed's OFFSET pull against ours, with the
+// DBA's keyset and the COPY floor for scale.
+void print_headline(const std::string& title, const std::vector<Comparison>& comparisons);
+
+}  // namespace gs::bench

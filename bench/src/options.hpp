@@ -1,0 +1,56 @@
+#pragma once
+// The command line of genre-sync-bench, parsed without touching a database
+// so that every accepted and rejected form is unit-tested.
+#include "common/connection_options.hpp"
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace gs::bench {
+
+enum class Command { explain, pull, depth, incremental };
+enum class Table { notes, references, tunes };
+enum class UserKind { two_genre, all_genre };
+
+const char* command_name(Command c);
+const char* table_name(Table t);
+const char* user_kind_name(UserKind u);
+
+struct Options {
+    Command command = Command::pull;
+    gs::tools::ConnectionOptions connection;
+
+    int reps = 3;
+    int warmup = 1;               // untimed rounds before the measured ones
+    int page_size = 1000;
+    std::vector<Table> tables;    // empty: the command's default
+    std::vector<UserKind> users;  // empty: the command's default
+    std::string two_genre_user_id, all_genre_user_id;  // empty: found in the data
+    std::optional<int> scale;     // label only; inferred from the data if absent
+    int points = 20;              // depth: pages sampled across the result
+    int delta = 100;              // incremental: rows in the small delta
+
+    double progress_seconds = 0;  // -P: 0 = no progress reports
+    std::string json_path;
+    bool brief = false;           // only the headline table after the header
+    std::string out_dir = "bench/out";
+    bool help = false;
+};
+
+// A command line that does not parse; main prints it with a hint to --help.
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Parses argv[1..]; options may come before or after the command.
+Options parse_options(const std::vector<std::string>& args);
+
+std::string usage_text();
+
+// The tables/users a command runs when none were chosen.
+std::vector<Table> tables_for(const Options& o);
+std::vector<UserKind> users_for(const Options& o);
+
+}  // namespace gs::bench
