@@ -83,6 +83,31 @@ step "installing the extension, the seed's RPCs and indexes, the DBA peer" \
     -c "SELECT count(*) FROM sync_create_indexes()" \
     -c "VACUUM ANALYZE"
 
+# A worker's first sync of the 2-genre user, page by page through sync_pull.
+echo "paged sync of two-genre-user's references (sync_pull, 100 rows a page):"
+psql -X -q -v ON_ERROR_STOP=1 <<'SQL'
+DO $$
+DECLARE
+    u uuid := (SELECT id FROM user_profile WHERE name = 'two-genre-user');
+    page jsonb;
+    n int := 0;
+    cursor text;
+    until text;
+BEGIN
+    LOOP
+        page := sync_pull('reference', u, NULL, cursor, 100, until);
+        n := n + 1;
+        until := coalesce(until, page->>'horizon_cursor');
+        RAISE INFO 'page % | % rows | next_cursor % | has_more %',
+            lpad(n::text, 2), lpad(page->>'row_count', 3), page->>'next_cursor', page->>'has_more';
+        cursor := page->>'next_cursor';
+        EXIT WHEN NOT (page->>'has_more')::boolean;
+    END LOOP;
+END
+$$;
+SQL
+echo
+
 mkdir -p "$top/bench/out"
 bench="$build/bench/genre-sync-bench"
 "$bench" pull --brief -t "$reps" --json "$top/bench/out/pull-scale$scale.json"

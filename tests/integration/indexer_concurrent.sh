@@ -9,7 +9,7 @@
 #
 # Needs PGHOST/PGPORT/PGUSER of a running cluster with the extension
 # installed, and GS_INDEXER (or GS_BUILD_DIR) pointing at the build;
-# GS_INDEXER_TEST_SCALE sets the datagen scale (default 3, to stay fast).
+# GS_INDEXER_TEST_SCALE sets the datagen scale (default 10, the scale issue 3 names).
 set -euo pipefail
 
 indexer=${GS_INDEXER:-${GS_BUILD_DIR:?set GS_INDEXER or GS_BUILD_DIR}/tools/indexer/genre-sync-indexer}
@@ -36,7 +36,7 @@ trap cleanup EXIT
 [ -x "$indexer" ] || fail "no indexer at $indexer"
 createdb "$db"
 if [ -x "$datagen" ]; then
-  "$datagen" -q --scale "${GS_INDEXER_TEST_SCALE:-3}" --create-schema -d "$db" >/dev/null
+  "$datagen" -q --scale "${GS_INDEXER_TEST_SCALE:-10}" --create-schema -d "$db" >/dev/null
 else
   psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$here/tools/app_schema.sql"
   psql -X -q -v ON_ERROR_STOP=1 -d "$db" <<'SQL'
