@@ -3,7 +3,9 @@
 #include <string>
 
 extern "C" {
+#include "access/twophase.h"
 #include "access/xlog.h"
+#include "storage/backendid.h"
 #include "utils/backend_status.h"
 #include "utils/fmgrprotos.h"
 #include "utils/timestamp.h"
@@ -19,28 +21,50 @@ namespace gs::backend {
 
 namespace {
 
+// One backend's status fields the horizon needs, read consistently.
+struct BackendStamp {
+  int pid;
+  BackendType type;
+  BackendState state;
+  TimestampTz xact_start;
+  TimestampTz activity_start;
+};
+
+// Reads a slot of the shared status array with the changecount protocol its
+// writers follow (as pgstat_read_current_status does), copying only what the
+// horizon needs: that API copies every slot's query text into fresh memory
+// on every call, which dominated the cost of a page.
+BackendStamp read_slot(const volatile PgBackendStatus *be) {
+  BackendStamp stamp;
+  for (;;) {
+    int before, after;
+    pgstat_begin_read_activity(be, before);
+    stamp = {be->st_procpid, be->st_backendType, be->st_state, be->st_xact_start_timestamp,
+             be->st_activity_start_timestamp};
+    pgstat_end_read_activity(be, after);
+    if (pgstat_read_activity_complete(before, after)) return stamp;
+    CHECK_FOR_INTERRUPTS();
+  }
+}
+
 // The oldest moment a row of any other session's transaction could be
 // stamped with. A backend that is running a statement counts from the
 // statement's start too: its transaction start is taken from it before the
 // backend reports it, and the margin covers that instant.
 TimestampTz oldest_stamp_in_progress() {
   TimestampTz oldest = GetCurrentTimestamp();
-  // Read the live array, not the copy this transaction may have cached: a
-  // stale copy misses transactions that began since.
-  pgstat_clear_backend_activity_snapshot();
-  const int backends = pgstat_fetch_stat_numbackends();
-  for (int id = 1; id <= backends; ++id) {
-    LocalPgBackendStatus *local = pgstat_fetch_stat_local_beentry(id);
-    if (local == nullptr) continue;
-    const PgBackendStatus &be = local->backendStatus;
-    if (be.st_procpid == MyProcPid) continue;
+  // Regular backends' slots are the first MaxBackends of the array, and ours
+  // is MyBackendId - 1 (pgstat_beinit), which locates the array.
+  const volatile PgBackendStatus *slots = MyBEEntry - (MyBackendId - 1);
+  for (int i = 0; i < MaxBackends; ++i) {
+    const BackendStamp be = read_slot(&slots[i]);
+    if (be.pid == 0 || be.pid == MyProcPid) continue;
     // Only client sessions and background workers run application writes.
-    if (be.st_backendType != B_BACKEND && be.st_backendType != B_BG_WORKER) continue;
-    if (be.st_xact_start_timestamp != 0 && be.st_xact_start_timestamp < oldest)
-      oldest = be.st_xact_start_timestamp;
-    const bool running = be.st_state == STATE_RUNNING || be.st_state == STATE_FASTPATH;
-    if (running && be.st_activity_start_timestamp != 0 && be.st_activity_start_timestamp < oldest)
-      oldest = be.st_activity_start_timestamp;
+    if (be.type != B_BACKEND && be.type != B_BG_WORKER) continue;
+    if (be.xact_start != 0 && be.xact_start < oldest) oldest = be.xact_start;
+    const bool running = be.state == STATE_RUNNING || be.state == STATE_FASTPATH;
+    if (running && be.activity_start != 0 && be.activity_start < oldest)
+      oldest = be.activity_start;
   }
   return oldest;
 }
@@ -89,12 +113,17 @@ Horizon published_horizon(Oid schema) {
 Horizon primary_horizon(Oid schema) {
   if (!pgstat_track_activities)
     return {std::nullopt, "unknown", "track_activities is off, so transaction starts are unknown"};
-  SPIPlanPtr prepared = kept_plan(schema, horizon_prepared_slot, 0, nullptr,
-                                  [] { return std::string(prepared_query); });
+  if (MyBEEntry == nullptr || MyBackendId == InvalidBackendId)
+    return {std::nullopt, "unknown", "this process has no backend status slot"};
   // PostgreSQL does not keep a prepared transaction's start: its rows may be
-  // stamped at any earlier time, so no horizon is safe until it ends.
-  if (single_bool(prepared))
-    return {std::nullopt, "unknown", "a prepared transaction of this database is pending"};
+  // stamped at any earlier time, so no horizon is safe until it ends. With
+  // max_prepared_transactions = 0 (the default) there can be none to look for.
+  if (max_prepared_xacts > 0) {
+    SPIPlanPtr prepared = kept_plan(schema, horizon_prepared_slot, 0, nullptr,
+                                    [] { return std::string(prepared_query); });
+    if (single_bool(prepared))
+      return {std::nullopt, "unknown", "a prepared transaction of this database is pending"};
+  }
   const char *zone = stamp_time_zone;
   const int margin_ms = horizon_margin_ms;
   Timestamp value = 0;
