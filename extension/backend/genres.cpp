@@ -1,5 +1,6 @@
 #include "backend/genres.hpp"
 
+#include "backend/caller_identity.hpp"
 #include "backend/call_args.hpp"
 #include "backend/fence.hpp"
 #include "backend/plan_cache.hpp"
@@ -28,6 +29,7 @@ Datum user_genres(Oid schema, GenreSource source, Datum user_id) {
 
 Datum genres_function(FunctionCallInfo fcinfo, GenreSource source) {
   require_user_id(PG_ARGISNULL(0));
+  require_caller_may_act_for(PG_GETARG_DATUM(0));
   const Datum user_id = PG_GETARG_DATUM(0);
   const Oid schema = function_schema(fcinfo);
   spi_connect();

@@ -12,6 +12,7 @@ extern "C" {
 }
 
 #include "backend/call_args.hpp"
+#include "backend/caller_identity.hpp"
 #include "backend/cursor_args.hpp"
 #include "backend/fence.hpp"
 #include "backend/genres.hpp"
@@ -82,6 +83,7 @@ struct BoundsRow {
 Datum partition_bounds_function(FunctionCallInfo fcinfo) {
   const SyncTable table = table_arg(fcinfo, 0);
   require_user_id(PG_ARGISNULL(1));
+  require_caller_may_act_for(PG_GETARG_DATUM(1));
   RowsArgs args;
   args.user_id = PG_GETARG_DATUM(1);
   const std::optional<Datum> given_genres = genre_ids_arg(fcinfo, 2);
@@ -90,6 +92,16 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
   const bool has_after = !PG_ARGISNULL(4);
   args.after_ts = PG_GETARG_DATUM(4);
 
+  std::optional<std::int64_t> after_local;
+  if (has_after) {
+    Timestamp local = 0;
+    guarded([&] { local = DatumGetTimestamp(DirectFunctionCall1(timestamptz_timestamp, args.after_ts)); });
+    if (local > INT64_MAX - postgres_epoch_unix_micros)
+      throw Error("22008", "p_after_timestamp is beyond the range of cursors",
+                  "Cursors count microseconds from 1970 in 64 bits; +infinity and years past "
+                  "294246 do not fit.");
+    after_local = local + postgres_epoch_unix_micros;
+  }
   const Oid schema = function_schema(fcinfo);
   SamplePlan sample = plan_sample(estimated_table_rows(schema, table));
   guarded([&] { InitMaterializedSRF(fcinfo, 0); });
@@ -111,12 +123,6 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
     groups = read_groups();
   }
 
-  std::optional<std::int64_t> after_local;
-  if (has_after) {
-    Timestamp local = 0;
-    guarded([&] { local = DatumGetTimestamp(DirectFunctionCall1(timestamptz_timestamp, args.after_ts)); });
-    after_local = local + postgres_epoch_unix_micros;
-  }
   std::vector<BoundsRow> rows;
   for (const PartRange &range : plan_ranges(groups, args.parts, sample.percent, after_local))
     rows.push_back({range, range.after ? format_cursor(range.after->key) : std::string(),

@@ -1,5 +1,6 @@
 #include "backend/pull.hpp"
 
+#include <climits>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@ extern "C" {
 }
 
 #include "backend/call_args.hpp"
+#include "backend/caller_identity.hpp"
 #include "backend/cursor_args.hpp"
 #include "backend/fence.hpp"
 #include "backend/genres.hpp"
@@ -101,6 +103,7 @@ PageSummary read_page_summary() {
 Datum pull_function(FunctionCallInfo fcinfo) {
   const SyncTable table = table_arg(fcinfo, 0);
   require_user_id(PG_ARGISNULL(1));
+  require_caller_may_act_for(PG_GETARG_DATUM(1));
   RowsArgs args;
   args.user_id = PG_GETARG_DATUM(1);
   const std::optional<Datum> given_genres = genre_ids_arg(fcinfo, 2);
@@ -113,7 +116,8 @@ Datum pull_function(FunctionCallInfo fcinfo) {
 
   RowsShape shape{table, QueryKind::envelope, BoundKind::none, BoundKind::none};
   set_range(shape, args, after, until);
-  args.limit = page_size + 1;
+  // One row past the page tells has_more; at INT_MAX there is no room for it.
+  args.limit = page_size < INT_MAX ? page_size + 1 : INT_MAX;
   args.offset = page_size;
 
   const Oid schema = function_schema(fcinfo);
@@ -174,6 +178,7 @@ Datum pull_function(FunctionCallInfo fcinfo) {
 Datum range_checksum_function(FunctionCallInfo fcinfo) {
   const SyncTable table = table_arg(fcinfo, 0);
   require_user_id(PG_ARGISNULL(1));
+  require_caller_may_act_for(PG_GETARG_DATUM(1));
   RowsArgs args;
   args.user_id = PG_GETARG_DATUM(1);
   const std::optional<Datum> given_genres = genre_ids_arg(fcinfo, 2);

@@ -2,6 +2,7 @@
 
 #include <climits>
 
+#include "backend/caller_identity.hpp"
 #include "backend/pg.hpp"
 
 namespace gs::backend {
@@ -24,6 +25,7 @@ void _PG_init(void) {
                           "Bounds the rows one call materializes; a larger p_limit is an error.",
                           &gs::backend::max_page_size, 10000, 1, INT_MAX, PGC_USERSET, 0,
                           nullptr, nullptr, nullptr);
+  gs::backend::register_identity_settings();
   DefineCustomStringVariable("genre_sync.stamp_time_zone",
                              "TimeZone in which the app's rows are stamped with now().",
                              "The safe horizon is a last_modified_at value in this zone.",

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "backend/caller_identity.hpp"
 #include "backend/call_args.hpp"
 #include "backend/fence.hpp"
 #include "backend/genres.hpp"
@@ -50,6 +51,7 @@ Datum run_page(FunctionCallInfo fcinfo, const RowsShape &shape, RowsArgs &args) 
 // (p_user_id, p_genre_ids, p_after_timestamp, p_limit, p_offset)
 Datum offset_page(FunctionCallInfo fcinfo, SyncTable table) {
   require_user_id(PG_ARGISNULL(0));
+  require_caller_may_act_for(PG_GETARG_DATUM(0));
   RowsArgs args;
   args.user_id = PG_GETARG_DATUM(0);
   args.genre_ids = genre_ids_arg(fcinfo, 1);
@@ -65,6 +67,7 @@ Datum offset_page(FunctionCallInfo fcinfo, SyncTable table) {
 //  p_until_timestamp, p_until_id)
 Datum keyset_page(FunctionCallInfo fcinfo, SyncTable table) {
   require_user_id(PG_ARGISNULL(0));
+  require_caller_may_act_for(PG_GETARG_DATUM(0));
   RowsArgs args;
   args.user_id = PG_GETARG_DATUM(0);
   args.genre_ids = genre_ids_arg(fcinfo, 1);

@@ -1,0 +1,58 @@
+#include "core/identity_check.hpp"
+
+#include <string>
+
+#include "core/error.hpp"
+#include "core/jwt_claims.hpp"
+
+namespace gs {
+
+namespace {
+
+std::string uuid_text(const UuidBytes &bytes) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += hex[bytes[i] >> 4];
+    out += hex[bytes[i] & 0xF];
+  }
+  return out;
+}
+
+const char *const trusted_hint =
+    "Pass the authenticated user's own id, or call as a role listed in "
+    "genre_sync.trusted_roles.";
+
+}  // namespace
+
+bool carries_identity(const RequestIdentity &request) {
+  return !request.claims.empty() || !request.legacy_sub.empty() ||
+         !request.legacy_role.empty();
+}
+
+void require_request_user(const RequestIdentity &request, const UuidBytes &user_id,
+                          std::string_view current_role) {
+  JwtClaims claims;
+  if (!request.claims.empty()) {
+    claims = parse_jwt_claims(request.claims);
+  } else {
+    if (!request.legacy_sub.empty()) claims.sub = std::string(request.legacy_sub);
+    if (!request.legacy_role.empty()) claims.role = std::string(request.legacy_role);
+  }
+  const std::string role_text = "role \"" + std::string(current_role) + "\"";
+  if (!claims.sub)
+    throw Error(sqlstate::insufficient_privilege, "p_user_id requires an authenticated user",
+                "The request carries no \"sub\" claim" +
+                    (claims.role ? " (claims role \"" + *claims.role + "\")" : std::string()) +
+                    " and " + role_text + " is not trusted.",
+                trusted_hint);
+  if (parse_uuid(*claims.sub) != user_id)
+    throw Error(sqlstate::insufficient_privilege,
+                "p_user_id does not match the authenticated user",
+                "p_user_id is " + uuid_text(user_id) + ", the request's \"sub\" claim is \"" +
+                    *claims.sub + "\", and " + role_text + " is not trusted.",
+                trusted_hint);
+}
+
+}  // namespace gs
