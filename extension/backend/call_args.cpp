@@ -1,5 +1,6 @@
 #include "backend/call_args.hpp"
 
+#include "backend/caller_identity.hpp"
 #include "backend/fence.hpp"
 #include "core/error.hpp"
 #include "core/page_args.hpp"
@@ -36,6 +37,13 @@ SyncTable table_arg(FunctionCallInfo fcinfo, int arg) {
   auto name = text_arg(fcinfo, arg);
   if (!name) throw Error(sqlstate::null_value_not_allowed, "p_table must not be null");
   return parse_table(*name, "p_table");
+}
+
+TableUserGenres table_user_genres_args(FunctionCallInfo fcinfo) {
+  const SyncTable table = table_arg(fcinfo, 0);
+  require_user_id(PG_ARGISNULL(1));
+  require_caller_may_act_for(PG_GETARG_DATUM(1));
+  return {table, PG_GETARG_DATUM(1), genre_ids_arg(fcinfo, 2)};
 }
 
 void spi_connect() {

@@ -27,6 +27,10 @@ Datum user_genres(Oid schema, GenreSource source, Datum user_id) {
   return genres;
 }
 
+Datum filter_genres(Oid schema, const std::optional<Datum> &given, Datum user_id) {
+  return given ? *given : user_genres(schema, GenreSource::effective, user_id);
+}
+
 Datum genres_function(FunctionCallInfo fcinfo, GenreSource source) {
   require_user_id(PG_ARGISNULL(0));
   require_caller_may_act_for(PG_GETARG_DATUM(0));

@@ -1,6 +1,8 @@
 // Server-side genre discovery: the genres a user's sync filters by.
 #pragma once
 
+#include <optional>
+
 #include "backend/pg.hpp"
 #include "core/sync_query.hpp"
 
@@ -9,6 +11,9 @@ namespace gs::backend {
 // Runs the genre query for user_id; requires an SPI connection. The array
 // lives in SPI memory until SPI_finish.
 Datum user_genres(Oid schema, GenreSource source, Datum user_id);
+
+// The filter's genres: the caller's, or when NULL the user's effective ones.
+Datum filter_genres(Oid schema, const std::optional<Datum> &given, Datum user_id);
 
 Datum genres_function(FunctionCallInfo fcinfo, GenreSource source);
 

@@ -12,7 +12,6 @@ extern "C" {
 }
 
 #include "backend/call_args.hpp"
-#include "backend/caller_identity.hpp"
 #include "backend/cursor_args.hpp"
 #include "backend/fence.hpp"
 #include "backend/genres.hpp"
@@ -81,12 +80,11 @@ struct BoundsRow {
 // after_timestamp, after_id, until_timestamp, until_id, after_cursor,
 // until_cursor, estimated_rows
 Datum partition_bounds_function(FunctionCallInfo fcinfo) {
-  const SyncTable table = table_arg(fcinfo, 0);
-  require_user_id(PG_ARGISNULL(1));
-  require_caller_may_act_for(PG_GETARG_DATUM(1));
+  const TableUserGenres call = table_user_genres_args(fcinfo);
+  const SyncTable table = call.table;
+  const std::optional<Datum> &given_genres = call.genre_ids;
   RowsArgs args;
-  args.user_id = PG_GETARG_DATUM(1);
-  const std::optional<Datum> given_genres = genre_ids_arg(fcinfo, 2);
+  args.user_id = call.user_id;
   if (PG_ARGISNULL(3)) throw Error(sqlstate::null_value_not_allowed, "p_parts must not be null");
   args.parts = require_parts(PG_GETARG_INT32(3));
   const bool has_after = !PG_ARGISNULL(4);
@@ -106,8 +104,7 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
   SamplePlan sample = plan_sample(estimated_table_rows(schema, table));
   guarded([&] { InitMaterializedSRF(fcinfo, 0); });
   spi_connect();
-  args.genre_ids =
-      given_genres ? *given_genres : user_genres(schema, GenreSource::effective, args.user_id);
+  args.genre_ids = filter_genres(schema, given_genres, args.user_id);
   const BoundKind after = has_after ? BoundKind::timestamp : BoundKind::none;
   std::vector<PartSample> groups;
   if (sample.sampled) {

@@ -11,7 +11,6 @@ extern "C" {
 }
 
 #include "backend/call_args.hpp"
-#include "backend/caller_identity.hpp"
 #include "backend/cursor_args.hpp"
 #include "backend/fence.hpp"
 #include "backend/genres.hpp"
@@ -41,11 +40,6 @@ void set_range(RowsShape &shape, RowsArgs &args, const std::optional<Cursor> &af
     args.until_ts = cursor_timestamp(*until);
     args.until_id = cursor_id(*until);
   }
-}
-
-// The filter's genres: the caller's, or the user's effective ones.
-Datum filter_genres(Oid schema, const std::optional<Datum> &given, Datum user_id) {
-  return given ? *given : user_genres(schema, GenreSource::effective, user_id);
 }
 
 struct NormalizedGenres {
@@ -101,12 +95,11 @@ PageSummary read_page_summary() {
 
 // (p_table, p_user_id, p_genre_ids, p_cursor, p_limit, p_until)
 Datum pull_function(FunctionCallInfo fcinfo) {
-  const SyncTable table = table_arg(fcinfo, 0);
-  require_user_id(PG_ARGISNULL(1));
-  require_caller_may_act_for(PG_GETARG_DATUM(1));
+  const TableUserGenres call = table_user_genres_args(fcinfo);
+  const SyncTable table = call.table;
+  const std::optional<Datum> &given_genres = call.genre_ids;
   RowsArgs args;
-  args.user_id = PG_GETARG_DATUM(1);
-  const std::optional<Datum> given_genres = genre_ids_arg(fcinfo, 2);
+  args.user_id = call.user_id;
   const auto cursor_text = text_arg(fcinfo, 3);
   const auto after = cursor_arg(fcinfo, 3, "p_cursor");
   const int page_size =
@@ -176,12 +169,11 @@ Datum pull_function(FunctionCallInfo fcinfo) {
 
 // (p_table, p_user_id, p_genre_ids, p_after, p_until) -> (row_count, checksum)
 Datum range_checksum_function(FunctionCallInfo fcinfo) {
-  const SyncTable table = table_arg(fcinfo, 0);
-  require_user_id(PG_ARGISNULL(1));
-  require_caller_may_act_for(PG_GETARG_DATUM(1));
+  const TableUserGenres call = table_user_genres_args(fcinfo);
+  const SyncTable table = call.table;
+  const std::optional<Datum> &given_genres = call.genre_ids;
   RowsArgs args;
-  args.user_id = PG_GETARG_DATUM(1);
-  const std::optional<Datum> given_genres = genre_ids_arg(fcinfo, 2);
+  args.user_id = call.user_id;
   RowsShape shape{table, QueryKind::checksum, BoundKind::none, BoundKind::none};
   set_range(shape, args, cursor_arg(fcinfo, 3, "p_after"), cursor_arg(fcinfo, 4, "p_until"));
 

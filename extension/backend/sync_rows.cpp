@@ -26,7 +26,7 @@ Datum run_page(FunctionCallInfo fcinfo, const RowsShape &shape, RowsArgs &args) 
   if (shape.kind == QueryKind::keyset_rows) {
     // Keyset callers may leave the filter to the server; the drop-ins keep
     // the seed's meaning of a NULL array (no genre matches).
-    if (!args.genre_ids) args.genre_ids = user_genres(schema, GenreSource::effective, args.user_id);
+    args.genre_ids = filter_genres(schema, args.genre_ids, args.user_id);
     args.horizon = safe_horizon(schema).value;
   }
   DestReceiver *dest = nullptr;
