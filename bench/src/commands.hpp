@@ -8,5 +8,6 @@ int run_pull(const Options& o);
 int run_incremental(const Options& o);
 int run_depth(const Options& o);
 int run_explain(const Options& o);
+int run_parallel(const Options& o);
 
 }  // namespace gs::bench

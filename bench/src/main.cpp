@@ -16,6 +16,7 @@ int run(const gs::bench::Options& o) {
         case Command::incremental: return gs::bench::run_incremental(o);
         case Command::depth: return gs::bench::run_depth(o);
         case Command::explain: return gs::bench::run_explain(o);
+        case Command::parallel: return gs::bench::run_parallel(o);
     }
     return 1;
 }

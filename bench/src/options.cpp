@@ -12,6 +12,7 @@ const char* command_name(Command c) {
         case Command::pull: return "pull";
         case Command::depth: return "depth";
         case Command::incremental: return "incremental";
+        case Command::parallel: return "parallel";
     }
     return "?";
 }
@@ -61,6 +62,18 @@ std::vector<std::string> split_list(const std::string& v) {
     return out;
 }
 
+std::vector<int> parse_clients(const std::string& opt, const std::string& v) {
+    std::vector<int> out;
+    for (const auto& n : split_list(v)) out.push_back(parse_int(opt, n, 1, 64));
+    return out;
+}
+
+bool parse_via(const std::string& opt, const std::string& v) {
+    if (v == "pull") return false;
+    if (v == "pages") return true;
+    throw UsageError("unknown value for " + opt + ": \"" + v + "\" (pull, pages)");
+}
+
 std::vector<Table> parse_tables(const std::string& opt, const std::string& v) {
     std::vector<Table> out;
     for (const auto& name : split_list(v)) {
@@ -87,6 +100,7 @@ std::optional<Command> parse_command(const std::string& v) {
     if (v == "pull") return Command::pull;
     if (v == "depth") return Command::depth;
     if (v == "incremental") return Command::incremental;
+    if (v == "parallel") return Command::parallel;
     return std::nullopt;
 }
 
@@ -105,6 +119,12 @@ const std::map<std::string, Setter>& value_options() {
         {"--scale", [](Options& o, auto& k, auto& v) { o.scale = parse_int(k, v, 1, 1000000); }},
         {"--points", [](Options& o, auto& k, auto& v) { o.points = parse_int(k, v, 2, 10000); }},
         {"--delta", [](Options& o, auto& k, auto& v) { o.delta = parse_int(k, v, 1, 1000000); }},
+        {"-c", [](Options& o, auto& k, auto& v) { o.clients = parse_clients(k, v); }},
+        {"--clients", [](Options& o, auto& k, auto& v) { o.clients = parse_clients(k, v); }},
+        {"--rtt-ms", [](Options& o, auto& k, auto& v) { o.rtt_ms = parse_int(k, v, 0, 60000); }},
+        {"--parts-per-connection",
+         [](Options& o, auto& k, auto& v) { o.parts_per_connection = parse_int(k, v, 1, 100); }},
+        {"--via", [](Options& o, auto& k, auto& v) { o.via_pages = parse_via(k, v); }},
         {"-P", [](Options& o, auto& k, auto& v) { o.progress_seconds = parse_seconds(k, v); }},
         {"--progress", [](Options& o, auto& k, auto& v) { o.progress_seconds = parse_seconds(k, v); }},
         {"--json", [](Options& o, auto&, auto& v) { o.json_path = v; }},
@@ -128,6 +148,10 @@ Options parse_options(const std::vector<std::string>& args) {
             o.brief = true;
             continue;
         }
+        if (arg == "--together") {
+            o.together = true;
+            continue;
+        }
         if (arg.size() > 1 && arg[0] == '-') {
             std::string value;
             bool inline_value = false;
@@ -149,6 +173,7 @@ Options parse_options(const std::vector<std::string>& args) {
                 if (i + 1 >= args.size()) throw UsageError("option " + arg + " needs a value");
                 value = args[++i];
             }
+            if (arg == "-d" || arg == "--dbname") o.dbnames.push_back(value);
             if (is_connection) o.connection.accept(arg, value);
             else it->second(o, arg, value);
             continue;
@@ -156,9 +181,10 @@ Options parse_options(const std::vector<std::string>& args) {
         if (command) throw UsageError("unexpected argument: \"" + arg + "\" (the command is " +
                                       command_name(*command) + ")");
         command = parse_command(arg);
-        if (!command) throw UsageError("unknown command: \"" + arg + "\" (explain, pull, depth, incremental)");
+        if (!command)
+            throw UsageError("unknown command: \"" + arg + "\" (explain, pull, depth, incremental, parallel)");
     }
-    if (!command) throw UsageError("missing command (explain, pull, depth, incremental)");
+    if (!command) throw UsageError("missing command (explain, pull, depth, incremental, parallel)");
     o.command = *command;
     return o;
 }
@@ -166,12 +192,13 @@ Options parse_options(const std::vector<std::string>& args) {
 std::vector<Table> tables_for(const Options& o) {
     if (!o.tables.empty()) return o.tables;
     if (o.command == Command::depth) return {Table::references};
+    if (o.command == Command::parallel) return {Table::notes, Table::references};
     return {Table::notes, Table::references, Table::tunes};
 }
 
 std::vector<UserKind> users_for(const Options& o) {
     if (!o.users.empty()) return o.users;
-    if (o.command == Command::depth) return {UserKind::all_genre};
+    if (o.command == Command::depth || o.command == Command::parallel) return {UserKind::all_genre};
     return {UserKind::two_genre, UserKind::all_genre};
 }
 
@@ -189,6 +216,9 @@ Commands:
                  our keyset pages, our drop-in OFFSET, COPY floor
   depth          latency of page k across the result, OFFSET vs keyset (CSV + SVG)
   incremental    empty and small-delta incremental calls
+  parallel       full pull over P connections at once, each walking key ranges
+                 from sync_partition_bounds with sync_pull; rows/s and speedup
+                 over P=1, checked against the sequential pull
 
 )";
     const std::string run_and_output = R"(
@@ -197,14 +227,30 @@ What to run:
   --warmup=N               untimed rounds first, to warm caches and plans (default 1)
   --page-size=N            rows per page (default 1000)
   --tables=LIST            notes,references,tunes (default: all three;
-                           depth: references)
+                           depth: references; parallel: notes,references)
   --users=LIST             two,all: the 2-genre and the all-genre user
-                           (default: both; depth: all)
+                           (default: both; depth, parallel: all)
   --two-genre-user=UUID    use this user instead of finding it in the data
   --all-genre-user=UUID    use this user instead of finding it in the data
   --scale=N                scale factor to print (default: inferred from tune count)
   --points=N               depth: pages sampled across the result (default 20)
   --delta=N                incremental: rows in the small delta (default 100)
+
+Parallel fetch (parallel):
+  -c, --clients=LIST       connection counts to compare, e.g. 1,2,4,8,16
+                           (default 1,2,4,8; one thread per connection)
+  --rtt-ms=N               simulate a network round trip of N ms per request:
+                           the client sleeps N ms before each one (default 0)
+  --parts-per-connection=K cut the rows into P x K ranges that the connections
+                           take from a shared queue (default 1)
+  --via=pull|pages         walk the ranges with sync_pull (text cursors, the
+                           default) or the page functions sync_notes_page ...
+                           (timestamptz/uuid keys; the session is UTC)
+  --together               fetch all tables in one run per P (their bounds
+                           requests at once, all ranges in one queue) instead
+                           of one table after the other
+  -d, --dbname=CONNINFO    given several times: connections go to them
+                           round-robin (a primary and its hot standbys)
 
 Output:
   -P, --progress=SEC       progress report every SEC seconds on stderr

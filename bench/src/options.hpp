@@ -10,7 +10,7 @@
 
 namespace gs::bench {
 
-enum class Command { explain, pull, depth, incremental };
+enum class Command { explain, pull, depth, incremental, parallel };
 enum class Table { notes, references, tunes };
 enum class UserKind { two_genre, all_genre };
 
@@ -31,6 +31,14 @@ struct Options {
     std::optional<int> scale;     // label only; inferred from the data if absent
     int points = 20;              // depth: pages sampled across the result
     int delta = 100;              // incremental: rows in the small delta
+
+    // parallel
+    std::vector<int> clients = {1, 2, 4, 8};  // -c: connection counts to compare
+    int rtt_ms = 0;                           // simulated round trip per request
+    int parts_per_connection = 1;             // ranges = connections x this
+    std::vector<std::string> dbnames;         // every -d, in order: hosts for round-robin
+    bool together = false;                    // all tables' ranges in one run per P
+    bool via_pages = false;                   // walk ranges with sync_*_page, not sync_pull
 
     double progress_seconds = 0;  // -P: 0 = no progress reports
     std::string json_path;

@@ -79,3 +79,38 @@ TEST_CASE("invalid command lines are rejected with a message naming the problem"
     CHECK_THROWS_WITH(parse_options({"pull", "--users=some"}), Contains("unknown user"));
     CHECK_THROWS_AS(parse_options({"pull", "--points=1"}), UsageError);
 }
+
+TEST_CASE("parallel: defaults, client list, simulated round trip, several hosts") {
+    const Options d = parse_options({"parallel"});
+    CHECK(d.command == Command::parallel);
+    CHECK(d.clients == std::vector<int>{1, 2, 4, 8});
+    CHECK(d.rtt_ms == 0);
+    CHECK(d.parts_per_connection == 1);
+    CHECK(d.dbnames.empty());
+    CHECK_FALSE(d.together);
+    CHECK_FALSE(d.via_pages);
+    CHECK(tables_for(d) == std::vector<Table>{Table::notes, Table::references});
+    CHECK(users_for(d) == std::vector<UserKind>{UserKind::all_genre});
+
+    const Options o = parse_options({"parallel", "-c", "1,2,4,8,16", "--rtt-ms=50", "--parts-per-connection", "3",
+                                     "-d", "host=a dbname=x", "--dbname=host=b dbname=x"});
+    CHECK(o.clients == std::vector<int>{1, 2, 4, 8, 16});
+    CHECK(o.rtt_ms == 50);
+    CHECK(o.parts_per_connection == 3);
+    CHECK(o.dbnames == std::vector<std::string>{"host=a dbname=x", "host=b dbname=x"});
+    CHECK(o.connection.dbname == "host=b dbname=x");
+    CHECK(parse_options({"parallel", "-c4"}).clients == std::vector<int>{4});
+    CHECK(parse_options({"--together", "parallel"}).together);
+    CHECK(parse_options({"parallel", "--via=pages"}).via_pages);
+    CHECK_FALSE(parse_options({"parallel", "--via", "pull"}).via_pages);
+}
+
+TEST_CASE("parallel: bad client lists and delays are rejected") {
+    CHECK_THROWS_WITH(parse_options({"parallel", "-c", "1,,4"}), "invalid number for -c: \"\"");
+    CHECK_THROWS_WITH(parse_options({"parallel", "-c", "0"}), "-c must be between 1 and 64, got 0");
+    CHECK_THROWS_WITH(parse_options({"parallel", "-c", "65"}), "-c must be between 1 and 64, got 65");
+    CHECK_THROWS_WITH(parse_options({"parallel", "--rtt-ms", "-1"}), "--rtt-ms must be between 0 and 60000, got -1");
+    CHECK_THROWS_WITH(parse_options({"parallel", "--via=cursor"}), "unknown value for --via: \"cursor\" (pull, pages)");
+    CHECK_THROWS_WITH(parse_options({"parallel", "--parts-per-connection=0"}),
+                      "--parts-per-connection must be between 1 and 100, got 0");
+}

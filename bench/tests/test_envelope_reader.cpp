@@ -1,0 +1,54 @@
+#include <catch2/catch.hpp>
+
+#include "envelope_reader.hpp"
+
+using namespace gs::bench;
+
+// Shaped as sync_pull's jsonb prints: keys sorted by length, rows with
+// nested values and strings that contain JSON syntax.
+static const char* kTwoRows =
+    R"({"rows": [{"id": "f91e9b0f-eec7-49ce-9c03-8780532813a2", "public": false, "favorite": null, )"
+    R"("note_text": "Key \"change\" {works}, [well]\\", "sync_version": 3, "score": -1.5e3, )"
+    R"("last_modified_at": "2024-01-01T07:50:09.453503"}, )"
+    R"({"id": "9fb0241c-e2e8-4a6b-a7f5-2896ac9edd73", "tags": [{"a": [1, 2]}, "x"], )"
+    R"("last_modified_at": "2024-01-01T11:07:15.1268"}], "table": "note", "until": null, "cursor": null, )"
+    R"("genres": ["balfolk", "bal\u00e9"], "has_more": true, "row_count": 2, )"
+    R"("next_cursor": "v1:1704107235126800:9fb0241c-e2e8-4a6b-a7f5-2896ac9edd73"})";
+
+TEST_CASE("envelope: has_more, next_cursor and each row's key, other values skipped") {
+    const Envelope e = read_envelope(kTwoRows);
+    CHECK(e.has_more);
+    CHECK(e.next_cursor == "v1:1704107235126800:9fb0241c-e2e8-4a6b-a7f5-2896ac9edd73");
+    REQUIRE(e.rows.size() == 2);
+    CHECK(e.rows[0] == RowKey{"f91e9b0f-eec7-49ce-9c03-8780532813a2", "2024-01-01T07:50:09.453503"});
+    CHECK(e.rows[1] == RowKey{"9fb0241c-e2e8-4a6b-a7f5-2896ac9edd73", "2024-01-01T11:07:15.1268"});
+}
+
+TEST_CASE("envelope: an empty last page with a null cursor") {
+    const Envelope e = read_envelope(R"({"rows": [], "has_more": false, "next_cursor": null})");
+    CHECK_FALSE(e.has_more);
+    CHECK(e.next_cursor.empty());
+    CHECK(e.rows.empty());
+}
+
+TEST_CASE("envelope: escapes in the kept strings are decoded") {
+    const Envelope e =
+        read_envelope(R"({"has_more": false, "rows": [{"id": "a\"b\\c\/d", "last_modified_at": "t\n"}]})");
+    REQUIRE(e.rows.size() == 1);
+    CHECK(e.rows[0].id == "a\"b\\c/d");
+    CHECK(e.rows[0].last_modified_at == "t\n");
+}
+
+TEST_CASE("envelope: malformed or incomplete text is an error, not a short page") {
+    CHECK_THROWS_AS(read_envelope(""), EnvelopeError);
+    CHECK_THROWS_AS(read_envelope(R"({"rows": [], "has_more": false)"), EnvelopeError);
+    CHECK_THROWS_AS(read_envelope(R"({"rows": [], "has_more": false} x)"), EnvelopeError);
+    CHECK_THROWS_AS(read_envelope(R"({"rows": []})"), EnvelopeError);
+    CHECK_THROWS_AS(read_envelope(R"({"has_more": true})"), EnvelopeError);
+    CHECK_THROWS_AS(read_envelope(R"({"has_more": 1, "rows": []})"), EnvelopeError);
+    CHECK_THROWS_AS(read_envelope(R"({"has_more": false, "rows": [{"id": "a"}]})"), EnvelopeError);
+    CHECK_THROWS_AS(read_envelope(R"({"has_more": false, "rows": [{"id": "a", "last_modified_at": "t}]})"),
+                    EnvelopeError);
+    CHECK_THROWS_WITH(read_envelope(R"({"has_more": false, "rows": [{"id": "a\q", "last_modified_at": "t"}]})"),
+                      Catch::Contains("bad escape"));
+}
