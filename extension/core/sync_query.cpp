@@ -124,18 +124,20 @@ std::string rows_query(const RowsShape &shape, const std::string &schema) {
       return rows + " LIMIT " + param(param_limit);
     case QueryKind::envelope: {
       // One row past the page tells has_more without another round trip.
-      const std::string in_page = " FILTER (WHERE q.\"?rn\" OPERATOR(pg_catalog.<=) " +
+      // Each row becomes jsonb once, beside its key and its position; the
+      // aggregates read the rows in the order the limited scan returns them
+      // (no aggregate sort of jsonb values), which halves the envelope's cost.
+      const std::string in_page = " FILTER (WHERE s.n OPERATOR(pg_catalog.<=) " +
                                   param(param_offset) + ")";
-      return "SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(q) OPERATOR(pg_catalog.-)"
-             " '?rn'::pg_catalog.text ORDER BY q.\"?rn\")" + in_page +
+      return "SELECT COALESCE(pg_catalog.jsonb_agg(s.j)" + in_page +
              ", '[]'::pg_catalog.jsonb),"
              " pg_catalog.count(*)" + in_page + ","
              " pg_catalog.count(*) OPERATOR(pg_catalog.>) " + param(param_offset) + ","
-             " (pg_catalog.array_agg(q.last_modified_at ORDER BY q.\"?rn\" DESC)" + in_page +
-             ")[1],"
-             " (pg_catalog.array_agg(q.id ORDER BY q.\"?rn\" DESC)" + in_page + ")[1]"
-             " FROM (SELECT p.*, pg_catalog.row_number() OVER (ORDER BY p.last_modified_at, p.id)"
-             " AS \"?rn\" FROM (" + rows + " LIMIT " + param(param_limit) + ") p) q";
+             " (pg_catalog.array_agg(s.last_modified_at ORDER BY s.n DESC)" + in_page + ")[1],"
+             " (pg_catalog.array_agg(s.id ORDER BY s.n DESC)" + in_page + ")[1]"
+             " FROM (SELECT pg_catalog.to_jsonb(p) AS j, p.last_modified_at, p.id,"
+             " pg_catalog.row_number() OVER () AS n FROM (" + rows + " LIMIT " +
+             param(param_limit) + ") p) s";
     }
     case QueryKind::checksum: {
       // Per row: the first 64 bits of md5('<uuid>:<unix micros>'); summed
