@@ -32,6 +32,20 @@ FROM app_state a WHERE a.state = pg_temp.table_state(a.relname::regclass);
 SELECT count(*) AS functions_left FROM pg_proc
 WHERE proname LIKE 'sync\_%' AND pronamespace = 'public'::regnamespace;
 
+-- CREATE EXTENSION names what the app schema lacks: a table, a column, a
+-- column of another type; and leaves nothing behind.
+CREATE SCHEMA gs_app;
+CREATE EXTENSION genre_sync SCHEMA gs_app;
+CREATE TABLE gs_app.genre (LIKE public.genre);
+CREATE TABLE gs_app.user_profile (LIKE public.user_profile);
+CREATE TABLE gs_app.tune (LIKE public.tune);
+ALTER TABLE gs_app.tune DROP COLUMN private_for;
+CREATE EXTENSION genre_sync SCHEMA gs_app;
+ALTER TABLE gs_app.tune ADD COLUMN private_for text;
+CREATE EXTENSION genre_sync SCHEMA gs_app;
+SELECT count(*) AS extensions FROM pg_extension WHERE extname = 'genre_sync';
+DROP SCHEMA gs_app CASCADE;
+
 CREATE EXTENSION genre_sync VERSION '1.0';
 SELECT extversion FROM pg_extension WHERE extname = 'genre_sync';
 SELECT to_regprocedure('sync_pull(text,uuid,text[],text,integer,text)') IS NULL AS no_pull_in_1_0,
