@@ -5,6 +5,8 @@
 # equal to the server's filtered set. Fixed seed; a fresh database each run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=lib/fixture_db.bash
+. tests/integration/lib/fixture_db.bash
 
 client=${GS_BUILD_DIR:-build}/tests/convergence/genre-sync-convergence
 [ -x "$client" ] || { echo "convergence: $client not built" >&2; exit 1; }
@@ -13,14 +15,7 @@ trap 'dropdb --if-exists "$db"' EXIT
 
 for pattern in updates inserts mixed; do
   dropdb --if-exists "$db"
-  createdb "$db"
-  psql -X -q -v ON_ERROR_STOP=1 -d "$db" >/dev/null <<'SQL'
-SET client_min_messages = warning;
-\i tools/app_schema.sql
-\i sql/include/fixture.sql
-CREATE EXTENSION genre_sync;
-\i bench/sql/seed_rpcs.sql
-SQL
+  create_fixture_db "$db" bench/sql/seed_rpcs.sql
   PGDATABASE=$db "$client" "$pattern" 42 4
 done
 echo "convergence: ok"

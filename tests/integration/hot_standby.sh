@@ -6,6 +6,8 @@
 # database and standby, and removes both.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=lib/fixture_db.bash
+. tests/integration/lib/fixture_db.bash
 
 db=gs_hot_standby
 standby_dir=$(mktemp -d /tmp/genre-sync-standby.XXXXXX)
@@ -16,13 +18,7 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "hot_standby: $*" >&2; exit 1; }
 
-createdb "$db"
-psql -X -q -v ON_ERROR_STOP=1 -d "$db" >/dev/null <<'SQL'
-SET client_min_messages = warning;
-\i tools/app_schema.sql
-\i sql/include/fixture.sql
-CREATE EXTENSION genre_sync;
-SQL
+create_fixture_db "$db"
 primary=( psql -X -At -v ON_ERROR_STOP=1 -d "$db" )
 standby_env=$(tools/pg-throwaway standby "$standby_dir" "$PGHOST")
 standby=( env PGHOST="$standby_dir" PGPORT="$(. "$standby_env"; echo "$PGPORT")"

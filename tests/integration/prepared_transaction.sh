@@ -6,6 +6,8 @@
 # max_prepared_transactions > 0.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=lib/fixture_db.bash
+. tests/integration/lib/fixture_db.bash
 
 dir=$(mktemp -d /tmp/genre-sync-2pc.XXXXXX)
 trap 'tools/pg-throwaway stop "$dir" || true' EXIT
@@ -13,12 +15,8 @@ fail() { echo "prepared_transaction: $*" >&2; exit 1; }
 
 # shellcheck disable=SC1090
 . "$(tools/pg-throwaway start "$dir" -c max_prepared_transactions=5)"
-psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
-SET client_min_messages = warning;
-\i tools/app_schema.sql
-\i sql/include/fixture.sql
-CREATE EXTENSION genre_sync;
-SQL
+create_fixture_db gs_prepared
+export PGDATABASE=gs_prepared
 q() { psql -X -At -v ON_ERROR_STOP=1 -c "$1"; }
 user="md5('user8')::uuid"
 page="SELECT sync_safe_horizon() IS NULL, (SELECT count(*) FROM sync_notes_page($user, NULL)) > 0,
