@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "methods.hpp"
+#include "progress.hpp"
 #include "stats.hpp"
 #include "text_table.hpp"
 
@@ -145,6 +147,33 @@ void print_headline(const std::string& title, const std::vector<Comparison>& com
                    fixed(peer / ours, 2), fixed(copy, 2), fixed(ours / copy, 2)});
     }
     std::fputs(t.render().c_str(), stdout);
+}
+
+Comparison make_comparison(std::string label, const BenchUser& user, Table t,
+                           std::optional<std::string> after_timestamp) {
+    Comparison c{std::move(label), &user, t, std::move(after_timestamp), {}};
+    for (Method m : methods_for(t)) c.methods.push_back({m, {}});
+    return c;
+}
+
+void run_and_report(tools::PgConnection& conn, const Options& o, const BenchContext& ctx,
+                    std::vector<Comparison>& comparisons, const std::string& headline,
+                    const std::function<void(JsonWriter&)>& extra_json) {
+    ProgressReporter progress(o.progress_seconds);
+    run_interleaved(conn, comparisons, o.warmup, o.reps, o.page_size, progress);
+    if (!o.brief)
+        for (const auto& c : comparisons) print_comparison(c);
+    print_headline(headline, comparisons);
+
+    if (o.json_path.empty()) return;
+    JsonWriter json;
+    json.begin_object();
+    write_context_json(json, o, ctx);
+    if (extra_json) extra_json(json);
+    json.key("results").begin_array();
+    for (const auto& c : comparisons) write_comparison_json(json, c);
+    json.end_array().end_object();
+    write_file(o.json_path, json.str() + "\n");
 }
 
 }  // namespace gs::bench

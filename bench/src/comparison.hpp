@@ -2,10 +2,12 @@
 // The core of `pull` and `incremental`: every method pulls the same user's
 // rows for one table, repetitions interleaved (A,B,C,.. A,B,C,..) so drift
 // in the machine hits all methods alike; the results must agree row for row.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "bench_context.hpp"
 #include "full_pull.hpp"
 #include "json_writer.hpp"
 
@@ -30,6 +32,10 @@ struct Comparison {
     long long rows() const { return methods.front().runs.front().rows; }
 };
 
+// A comparison of every method that serves table t.
+Comparison make_comparison(std::string label, const BenchUser& user, Table t,
+                           std::optional<std::string> after_timestamp);
+
 // A method returned other rows than the others: a correctness bug, not noise.
 struct MismatchError : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -48,5 +54,12 @@ void write_comparison_json(JsonWriter& json, const Comparison& c);
 // One line per comparison: the seed's OFFSET pull against ours, with the
 // DBA's keyset and the COPY floor for scale.
 void print_headline(const std::string& title, const std::vector<Comparison>& comparisons);
+
+// What `pull` and `incremental` do with their comparisons: run them
+// interleaved with -P progress, print them (all but the headline with
+// --brief), and write --json with the context, any extra fields, and results.
+void run_and_report(tools::PgConnection& conn, const Options& o, const BenchContext& ctx,
+                    std::vector<Comparison>& comparisons, const std::string& headline,
+                    const std::function<void(JsonWriter&)>& extra_json = {});
 
 }  // namespace gs::bench

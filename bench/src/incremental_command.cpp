@@ -25,29 +25,12 @@ int run_incremental(const Options& o) {
             const std::size_t n = keys.size(), d = static_cast<std::size_t>(o.delta);
             const std::string delta_after = n > d ? keys[n - d - 1].timestamp : "-infinity";
             for (const auto& [label, after] : {std::pair{base + ", empty", keys.back().timestamp},
-                                               std::pair{base + ", delta", delta_after}}) {
-                Comparison c{label, &user, t, after, {}};
-                for (Method m : methods_for(t)) c.methods.push_back({m, {}});
-                comparisons.push_back(std::move(c));
-            }
+                                               std::pair{base + ", delta", delta_after}})
+                comparisons.push_back(make_comparison(label, user, t, after));
         }
 
-    ProgressReporter progress(o.progress_seconds);
-    run_interleaved(conn, comparisons, o.warmup, o.reps, o.page_size, progress);
-    if (!o.brief)
-        for (const auto& c : comparisons) print_comparison(c);
-    print_headline("incremental pull, median ms (speedup = seed / ours)", comparisons);
-
-    if (!o.json_path.empty()) {
-        JsonWriter json;
-        json.begin_object();
-        write_context_json(json, o, ctx);
-        json.key("delta").integer(o.delta);
-        json.key("results").begin_array();
-        for (const auto& c : comparisons) write_comparison_json(json, c);
-        json.end_array().end_object();
-        write_file(o.json_path, json.str() + "\n");
-    }
+    run_and_report(conn, o, ctx, comparisons, "incremental pull, median ms (speedup = seed / ours)",
+                   [&](JsonWriter& json) { json.key("delta").integer(o.delta); });
     return 0;
 }
 
