@@ -142,17 +142,17 @@ void print_headline(const std::string& title, const std::vector<Comparison>& com
         const double seed = median_of(c, Method::seed_offset), ours = median_of(c, Method::ours_keyset),
                      dropin = median_of(c, Method::ours_offset), peer = median_of(c, Method::peer_keyset),
                      copy = median_of(c, Method::copy_floor);
-        t.add_row({c.label, std::to_string(c.rows()), fixed(seed, 2), fixed(ours, 2), fixed(seed / ours, 2) + "x",
-                   fixed(dropin, 2), std::isnan(dropin) ? "-" : fixed(seed / dropin, 2) + "x", fixed(peer, 2),
+        t.add_row({c.label, std::to_string(c.rows()), fixed(seed, 2), fixed(ours, 2), std::isnan(seed / ours) ? "-" : fixed(seed / ours, 2) + "x",
+                   fixed(dropin, 2), std::isnan(seed / dropin) ? "-" : fixed(seed / dropin, 2) + "x", fixed(peer, 2),
                    fixed(peer / ours, 2), fixed(copy, 2), fixed(ours / copy, 2)});
     }
     std::fputs(t.render().c_str(), stdout);
 }
 
 Comparison make_comparison(std::string label, const BenchUser& user, Table t,
-                           std::optional<std::string> after_timestamp) {
+                           std::optional<std::string> after_timestamp, const std::vector<Method>& chosen) {
     Comparison c{std::move(label), &user, t, std::move(after_timestamp), {}};
-    for (Method m : methods_for(t)) c.methods.push_back({m, {}});
+    for (Method m : methods_for(t, chosen)) c.methods.push_back({m, {}});
     return c;
 }
 

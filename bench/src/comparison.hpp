@@ -32,9 +32,9 @@ struct Comparison {
     long long rows() const { return methods.front().runs.front().rows; }
 };
 
-// A comparison of every method that serves table t.
+// A comparison of the chosen methods (all when none) that serve table t.
 Comparison make_comparison(std::string label, const BenchUser& user, Table t,
-                           std::optional<std::string> after_timestamp);
+                           std::optional<std::string> after_timestamp, const std::vector<Method>& chosen);
 
 // A method returned other rows than the others: a correctness bug, not noise.
 struct MismatchError : std::runtime_error {

@@ -26,7 +26,7 @@ int run_incremental(const Options& o) {
             const std::string delta_after = n > d ? keys[n - d - 1].timestamp : "-infinity";
             for (const auto& [label, after] : {std::pair{base + ", empty", keys.back().timestamp},
                                                std::pair{base + ", delta", delta_after}})
-                comparisons.push_back(make_comparison(label, user, t, after));
+                comparisons.push_back(make_comparison(label, user, t, after, o.methods));
         }
 
     run_and_report(conn, o, ctx, comparisons, "incremental pull, median ms (speedup = seed / ours)",

@@ -1,5 +1,7 @@
 #include "methods.hpp"
 
+#include <algorithm>
+
 namespace gs::bench {
 
 const char* method_name(Method m) {
@@ -26,11 +28,12 @@ Paging paging_of(Method m) {
 
 bool method_applies(Method m, Table t) { return !(m == Method::ours_offset && t == Table::tunes); }
 
-std::vector<Method> methods_for(Table t) {
+std::vector<Method> methods_for(Table t, const std::vector<Method>& chosen) {
     std::vector<Method> out;
     for (Method m : {Method::seed_offset, Method::peer_keyset, Method::ours_keyset, Method::ours_offset,
                      Method::copy_floor})
-        if (method_applies(m, t)) out.push_back(m);
+        if (method_applies(m, t) && (chosen.empty() || std::find(chosen.begin(), chosen.end(), m) != chosen.end()))
+            out.push_back(m);
     return out;
 }
 

@@ -10,16 +10,15 @@
 
 namespace gs::bench {
 
-enum class Method { seed_offset, peer_keyset, ours_keyset, ours_offset, copy_floor };
-
 enum class Paging { offset, keyset, copy };
 
 const char* method_name(Method m);
 Paging paging_of(Method m);
 // Our drop-in OFFSET functions cover notes and references only.
 bool method_applies(Method m, Table t);
-// The methods that apply to t, in the order they run and print.
-std::vector<Method> methods_for(Table t);
+// The chosen methods (all when none were chosen) that apply to t, in the
+// order they run and print.
+std::vector<Method> methods_for(Table t, const std::vector<Method>& chosen = {});
 
 // The page request, text protocol. Offset functions take
 // ($1 user, $2 genres, $3 after_ts, $4 limit, $5 offset); keyset functions

@@ -95,6 +95,19 @@ std::vector<UserKind> parse_users(const std::string& opt, const std::string& v) 
     return out;
 }
 
+std::vector<Method> parse_methods(const std::string& opt, const std::string& v) {
+    std::vector<Method> out;
+    for (const auto& name : split_list(v)) {
+        if (name == "seed") out.push_back(Method::seed_offset);
+        else if (name == "peer") out.push_back(Method::peer_keyset);
+        else if (name == "ours") out.push_back(Method::ours_keyset);
+        else if (name == "dropin") out.push_back(Method::ours_offset);
+        else if (name == "copy") out.push_back(Method::copy_floor);
+        else throw UsageError("unknown method in " + opt + ": \"" + name + "\" (seed, peer, ours, dropin, copy)");
+    }
+    return out;
+}
+
 std::optional<Command> parse_command(const std::string& v) {
     if (v == "explain") return Command::explain;
     if (v == "pull") return Command::pull;
@@ -114,6 +127,7 @@ const std::map<std::string, Setter>& value_options() {
         {"--page-size", [](Options& o, auto& k, auto& v) { o.page_size = parse_int(k, v, 1, 1000000); }},
         {"--tables", [](Options& o, auto& k, auto& v) { o.tables = parse_tables(k, v); }},
         {"--users", [](Options& o, auto& k, auto& v) { o.users = parse_users(k, v); }},
+        {"--methods", [](Options& o, auto& k, auto& v) { o.methods = parse_methods(k, v); }},
         {"--two-genre-user", [](Options& o, auto&, auto& v) { o.two_genre_user_id = v; }},
         {"--all-genre-user", [](Options& o, auto&, auto& v) { o.all_genre_user_id = v; }},
         {"--scale", [](Options& o, auto& k, auto& v) { o.scale = parse_int(k, v, 1, 1000000); }},
@@ -230,6 +244,9 @@ What to run:
                            depth: references; parallel: notes,references)
   --users=LIST             two,all: the 2-genre and the all-genre user
                            (default: both; depth, parallel: all)
+  --methods=LIST           pull, incremental: seed,peer,ours,dropin,copy (the
+                           seed's OFFSET, the DBA keyset, our keyset pages, our
+                           drop-in OFFSET, the COPY floor; default: all)
   --two-genre-user=UUID    use this user instead of finding it in the data
   --all-genre-user=UUID    use this user instead of finding it in the data
   --scale=N                scale factor to print (default: inferred from tune count)

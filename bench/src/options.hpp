@@ -13,6 +13,8 @@ namespace gs::bench {
 enum class Command { explain, pull, depth, incremental, parallel };
 enum class Table { notes, references, tunes };
 enum class UserKind { two_genre, all_genre };
+// The ways of pulling rows that pull/incremental compare (see methods.hpp).
+enum class Method { seed_offset, peer_keyset, ours_keyset, ours_offset, copy_floor };
 
 const char* command_name(Command c);
 const char* table_name(Table t);
@@ -27,6 +29,7 @@ struct Options {
     int page_size = 1000;
     std::vector<Table> tables;    // empty: the command's default
     std::vector<UserKind> users;  // empty: the command's default
+    std::vector<Method> methods;  // pull, incremental; empty: all of them
     std::string two_genre_user_id, all_genre_user_id;  // empty: found in the data
     std::optional<int> scale;     // label only; inferred from the data if absent
     int points = 20;              // depth: pages sampled across the result

@@ -16,7 +16,7 @@ int run_pull(const Options& o) {
     for (const auto& user : ctx.users)
         for (Table t : tables_for(o))
             comparisons.push_back(make_comparison(
-                std::string(user_kind_name(user.kind)) + " " + table_name(t), user, t, std::nullopt));
+                std::string(user_kind_name(user.kind)) + " " + table_name(t), user, t, std::nullopt, o.methods));
 
     run_and_report(conn, o, ctx, comparisons, "full pull, median ms (speedup = seed / ours)");
     return 0;

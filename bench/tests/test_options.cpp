@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "methods.hpp"
 #include "options.hpp"
 
 using namespace gs::bench;
@@ -50,6 +51,19 @@ TEST_CASE("lists of tables and users") {
     CHECK(users_for(o) == std::vector<UserKind>{UserKind::all_genre, UserKind::two_genre});
     CHECK(o.delta == 7);
     CHECK(parse_options({"--brief", "pull"}).brief);
+}
+
+TEST_CASE("--methods picks the methods, in the order they always run") {
+    CHECK(parse_options({"pull"}).methods.empty());
+    const Options o = parse_options({"pull", "--methods=copy,ours,peer"});
+    CHECK(o.methods == std::vector<Method>{Method::copy_floor, Method::ours_keyset, Method::peer_keyset});
+    CHECK(methods_for(Table::references, o.methods) ==
+          std::vector<Method>{Method::peer_keyset, Method::ours_keyset, Method::copy_floor});
+    CHECK(methods_for(Table::tunes, {Method::ours_offset, Method::seed_offset}) ==
+          std::vector<Method>{Method::seed_offset});
+    CHECK(methods_for(Table::notes).size() == 5);
+    CHECK_THROWS_WITH(parse_options({"pull", "--methods=ours,fast"}),
+                      Catch::Matchers::Contains("unknown method in --methods: \"fast\""));
 }
 
 TEST_CASE("--help stops parsing where it appears") {
