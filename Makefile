@@ -13,7 +13,7 @@ OBJS         = $(patsubst %.cpp,%.o,$(sort $(wildcard extension/core/*.cpp exten
 # 1.0 installs from extension/sql/*.sql; each later version is an update
 # script from extension/sql/<from>--<to>/*.sql, and CREATE EXTENSION walks
 # the chain, so fresh installs and upgrades run the same scripts.
-UPDATES      = 1.0--1.1
+UPDATES      = 1.0--1.1 1.1--1.2
 DATA_built   = extension/$(EXTENSION)--1.0.sql $(patsubst %,extension/$(EXTENSION)--%.sql,$(UPDATES))
 EXTRA_CLEAN  = $(DATA_built) $(OBJS:.o=.d)
 

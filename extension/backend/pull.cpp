@@ -15,6 +15,7 @@ extern "C" {
 #include "backend/fence.hpp"
 #include "backend/genres.hpp"
 #include "backend/horizon.hpp"
+#include "backend/key_index.hpp"
 #include "backend/jsonb_object.hpp"
 #include "backend/plan_cache.hpp"
 #include "backend/rows_query.hpp"
@@ -120,6 +121,7 @@ Datum pull_function(FunctionCallInfo fcinfo) {
   args.genre_ids = genres.array;
   const Horizon horizon = safe_horizon(schema);
   args.horizon = horizon.value;
+  choose_rows_access(schema, shape, args);
   run_rows_query(schema, shape, args, nullptr);
   const PageSummary page = read_page_summary();
 

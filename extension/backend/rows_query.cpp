@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "backend/fence.hpp"
+#include "backend/key_index.hpp"
 #include "backend/plan_cache.hpp"
 
 namespace gs::backend {
@@ -57,7 +58,9 @@ void run_rows_query(Oid schema, const RowsShape &shape, const RowsArgs &args, De
     options.params = params;
     options.read_only = true;
     options.dest = dest;
+    const int settings = apply_planner_settings(shape);
     int rc = SPI_execute_plan_extended(plan, &options);
+    restore_planner_settings(settings);
     if (rc < 0) elog(ERROR, "sync query failed: %s", SPI_result_code_string(rc));
   });
 }

@@ -7,6 +7,7 @@
 #include "backend/fence.hpp"
 #include "backend/genres.hpp"
 #include "backend/horizon.hpp"
+#include "backend/key_index.hpp"
 #include "backend/plan_cache.hpp"
 #include "backend/rows_query.hpp"
 #include "backend/settings.hpp"
@@ -19,7 +20,7 @@ namespace {
 // Rows stream from the executor straight into the function's result
 // tuplestore; the receiver maps them onto the table's row type (which may
 // hold dropped columns).
-Datum run_page(FunctionCallInfo fcinfo, const RowsShape &shape, RowsArgs &args) {
+Datum run_page(FunctionCallInfo fcinfo, RowsShape shape, RowsArgs &args) {
   const Oid schema = function_schema(fcinfo);
   guarded([&] { InitMaterializedSRF(fcinfo, 0); });
   spi_connect();
@@ -28,6 +29,7 @@ Datum run_page(FunctionCallInfo fcinfo, const RowsShape &shape, RowsArgs &args) 
     // the seed's meaning of a NULL array (no genre matches).
     args.genre_ids = filter_genres(schema, args.genre_ids, args.user_id);
     args.horizon = safe_horizon(schema).value;
+    choose_rows_access(schema, shape, args);
   }
   DestReceiver *dest = nullptr;
   guarded([&] {

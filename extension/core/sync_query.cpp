@@ -8,6 +8,18 @@ namespace gs {
 
 namespace {
 
+int access_index(const RowsShape &shape) {
+  switch (shape.access) {
+    case RowsAccess::app_tables: return 0;
+    case RowsAccess::keys_by_time: return 1;
+    case RowsAccess::keys_by_genre:
+      if (shape.genre_streams < 0 || shape.genre_streams > max_genre_streams)
+        throw std::logic_error("genre_streams out of range");
+      return 2 + shape.genre_streams;
+  }
+  throw std::logic_error("bad RowsAccess");
+}
+
 int bound_index(BoundKind kind) {
   switch (kind) {
     case BoundKind::none: return 0;
@@ -43,8 +55,58 @@ std::string bound(BoundKind kind, const std::string &row, const char *op, RowsPa
   throw std::logic_error("bad BoundKind");
 }
 
+std::string key_bounds(const RowsShape &shape, const std::string &alias) {
+  return bound(shape.after, alias, ">", param_after_ts, param_after_id) +
+         bound(shape.until, alias, "<=", param_until_ts, param_until_id) + " AND " + alias +
+         ".last_modified_at OPERATOR(pg_catalog.<) " + param(param_horizon);
+}
+
+// The rows of a keyset or envelope shape through the key index, in key order,
+// without LIMIT. A key row is the row's key and its tune's filter columns as
+// of the same transaction, so the filter is read from the key alone.
+std::string keyed_rows(const RowsShape &shape, const std::string &schema) {
+  if (shape.table == SyncTable::tune ||
+      (shape.kind != QueryKind::keyset_rows && shape.kind != QueryKind::envelope))
+    throw std::logic_error("the key index serves note and reference pages only");
+  const std::string table = table_name(shape.table);
+  const std::string keys = schema + ".sync_key_" + table + " k";
+  const std::string own_rows =
+      " AND (k.user_ref IS NULL OR k.user_ref OPERATOR(pg_catalog.=) " + param(param_user_id) + ")";
+  if (shape.access == RowsAccess::keys_by_time) {
+    // Both sides are read in key order from the cursor on, so the merge join
+    // walks each once and stops at LIMIT.
+    return "SELECT r.* FROM " + keys + " JOIN " + schema + "." + table +
+           " r ON r.last_modified_at OPERATOR(pg_catalog.=) k.last_modified_at"
+           " AND r.id OPERATOR(pg_catalog.=) k.id"
+           " WHERE k.tune_live AND (k.genre OPERATOR(pg_catalog.=) ANY (" + param(param_genre_ids) +
+           ") OR k.private_for OPERATOR(pg_catalog.=) " + param(param_user_id) + ")" + own_rows +
+           key_bounds(shape, "k") + key_bounds(shape, "r") +
+           " ORDER BY r.last_modified_at, r.id";
+  }
+  // keys_by_genre: the genres arrive distinct and without NULLs, so no key
+  // is in two streams. Each stream is a subquery of its own, ordered and
+  // limited: planned apart, its genre is a constant of the index's first
+  // column, so the index reads it in key order, and Merge Append merges the
+  // streams lazily. (Pulled up into the UNION ALL, it would lose that.)
+  const std::string stream_order = " ORDER BY k.last_modified_at, k.id LIMIT " + param(param_limit);
+  std::string streams;
+  for (int i = 1; i <= shape.genre_streams; ++i)
+    streams += "(SELECT k.last_modified_at, k.id FROM " + keys +
+               " WHERE k.tune_live AND k.genre OPERATOR(pg_catalog.=) (" + param(param_genre_ids) +
+               ")[" + std::to_string(i) + "] AND k.private_for IS NULL" + own_rows +
+               key_bounds(shape, "k") + stream_order + ") UNION ALL ";
+  streams += "(SELECT k.last_modified_at, k.id FROM " + keys +
+             " WHERE k.tune_live AND k.private_for OPERATOR(pg_catalog.=) " + param(param_user_id) +
+             own_rows + key_bounds(shape, "k") + stream_order + ")";
+  return "SELECT r.* FROM (" + streams + ") s JOIN " + schema + "." + table +
+         " r ON r.id OPERATOR(pg_catalog.=) s.id"
+         " AND r.last_modified_at OPERATOR(pg_catalog.=) s.last_modified_at"
+         " ORDER BY s.last_modified_at, s.id";
+}
+
 // The rows of a shape, in key order, without LIMIT.
 std::string filtered_rows(const RowsShape &shape, const std::string &schema) {
+  if (shape.access != RowsAccess::app_tables) return keyed_rows(shape, schema);
   const std::string row = shape.table == SyncTable::tune ? "t" : "r";
   std::string sql =
       "SELECT " + row + ".* FROM " + schema + "." + table_name(shape.table) + " " + row;
@@ -85,6 +147,7 @@ int query_slot(const RowsShape &shape) {
   slot = slot * 3 + bound_index(shape.after);
   slot = slot * 3 + bound_index(shape.until);
   slot = slot * 2 + static_cast<int>(shape.bound_type);
+  slot = slot * rows_access_variants + access_index(shape);
   return slot;
 }
 

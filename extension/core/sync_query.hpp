@@ -43,19 +43,35 @@ enum RowsParam {
 };
 inline constexpr int rows_param_count = param_sample_percent;
 
+// How a keyset or envelope query on note or reference reaches its rows. The
+// key index (extension/sql/1.1--1.2/10_key_index.sql) holds, per row, its
+// key and what the filter reads from its tune.
+enum class RowsAccess {
+  app_tables,     // the table's (last_modified_at, id) index, each row's tune probed
+  keys_by_time,   // the key index in key order, filtered index-only, merge-joined to the rows
+  keys_by_genre,  // one ordered key stream per genre and one of the user's private
+                  // tunes, merged, each key's row fetched by id
+};
+// Users with more genres than this read the keys by time: past it, the
+// merged streams cost more than filtering keys that are mostly the user's.
+inline constexpr int max_genre_streams = 8;
+
 struct RowsShape {
   SyncTable table;
   QueryKind kind;
   BoundKind after;
   BoundKind until;
   BoundType bound_type = BoundType::timestamptz;
+  RowsAccess access = RowsAccess::app_tables;
+  int genre_streams = 0;  // keys_by_genre: the number of genres, at most max_genre_streams
 };
 
 enum class GenreSource { effective, playlist_tunes };
 
 // Dense numbering of every kept plan, for a fixed-size plan cache: the rows
 // shapes first, then the queries of fixed text.
-inline constexpr int rows_slot_count = 3 * 6 * 3 * 3 * 2;
+inline constexpr int rows_access_variants = 2 + (max_genre_streams + 1);
+inline constexpr int rows_slot_count = 3 * 6 * 3 * 3 * 2 * rows_access_variants;
 enum FixedSlot {
   effective_genres_slot = rows_slot_count,
   playlist_tune_genres_slot,

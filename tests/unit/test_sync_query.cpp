@@ -31,14 +31,73 @@ TEST_CASE("every query shape has its own plan slot") {
                       QueryKind::checksum, QueryKind::bounds, QueryKind::bounds_sampled})
       for (auto after : all_bounds)
         for (auto until : all_bounds)
-          for (auto type : {BoundType::timestamptz, BoundType::timestamp})
+          for (auto type : {BoundType::timestamptz, BoundType::timestamp}) {
             slots.insert(gs::query_slot(RowsShape{table, kind, after, until, type}));
+            slots.insert(gs::query_slot(
+                RowsShape{table, kind, after, until, type, gs::RowsAccess::keys_by_time}));
+            for (int n = 0; n <= gs::max_genre_streams; ++n)
+              slots.insert(gs::query_slot(
+                  RowsShape{table, kind, after, until, type, gs::RowsAccess::keys_by_genre, n}));
+          }
   CHECK(slots.size() == static_cast<std::size_t>(gs::rows_slot_count));
   CHECK(*slots.begin() == 0);
   CHECK(*slots.rbegin() == gs::rows_slot_count - 1);
   CHECK(gs::query_slot(gs::GenreSource::effective) == gs::effective_genres_slot);
   CHECK(gs::query_slot(gs::GenreSource::playlist_tunes) == gs::playlist_tune_genres_slot);
   CHECK(gs::horizon_publish_slot == gs::query_slot_count - 1);
+}
+
+TEST_CASE("key index, by time: filtered keys merge-joined to the rows, bounded on both sides") {
+  const RowsShape shape{SyncTable::reference, QueryKind::keyset_rows, BoundKind::timestamp_and_id,
+                        BoundKind::timestamp, BoundType::timestamptz, gs::RowsAccess::keys_by_time};
+  const std::string sql = gs::rows_query(shape, "app");
+  CHECK(contains(sql, "SELECT r.* FROM app.sync_key_reference k JOIN app.reference r ON "
+                      "r.last_modified_at OPERATOR(pg_catalog.=) k.last_modified_at AND r.id "
+                      "OPERATOR(pg_catalog.=) k.id WHERE k.tune_live AND (k.genre "
+                      "OPERATOR(pg_catalog.=) ANY ($2) OR k.private_for OPERATOR(pg_catalog.=) $1) "
+                      "AND (k.user_ref IS NULL OR k.user_ref OPERATOR(pg_catalog.=) $1)"));
+  for (const std::string alias : {"k", "r"}) {
+    CHECK(contains(sql, "(" + alias + ".last_modified_at, " + alias + ".id) OPERATOR(pg_catalog.>) ($3, $4)"));
+    CHECK(contains(sql, alias + ".last_modified_at OPERATOR(pg_catalog.<=) $5"));
+    CHECK(contains(sql, alias + ".last_modified_at OPERATOR(pg_catalog.<) $9"));
+  }
+  CHECK(contains(sql, "ORDER BY r.last_modified_at, r.id LIMIT $7"));
+}
+
+TEST_CASE("key index, by genre: one stream per genre and the private one, merged") {
+  const RowsShape shape{SyncTable::note, QueryKind::envelope, BoundKind::none, BoundKind::none,
+                        BoundType::timestamp, gs::RowsAccess::keys_by_genre, 2};
+  const std::string sql = gs::rows_query(shape, "app");
+  CHECK(contains(sql, "k.genre OPERATOR(pg_catalog.=) ($2)[1] AND k.private_for IS NULL"));
+  CHECK(contains(sql, "k.genre OPERATOR(pg_catalog.=) ($2)[2] AND k.private_for IS NULL"));
+  CHECK(contains(sql, "ORDER BY k.last_modified_at, k.id LIMIT $7) UNION ALL (SELECT"));
+  CHECK_FALSE(contains(sql, "($2)[3]"));
+  CHECK(contains(sql, "k.tune_live AND k.private_for OPERATOR(pg_catalog.=) $1 AND"));
+  CHECK(contains(sql, ") s JOIN app.note r ON r.id OPERATOR(pg_catalog.=) s.id AND "
+                      "r.last_modified_at OPERATOR(pg_catalog.=) s.last_modified_at ORDER BY "
+                      "s.last_modified_at, s.id LIMIT $7"));
+  std::size_t streams = 0;
+  for (std::size_t at = sql.find("FROM app.sync_key_note k"); at != std::string::npos;
+       at = sql.find("FROM app.sync_key_note k", at + 1))
+    ++streams;
+  CHECK(streams == 3);
+}
+
+TEST_CASE("the key index serves only note and reference pages") {
+  for (auto kind : {QueryKind::offset_rows, QueryKind::checksum, QueryKind::bounds})
+    CHECK_THROWS_AS(gs::rows_query({SyncTable::note, kind, BoundKind::none, BoundKind::none,
+                                    BoundType::timestamptz, gs::RowsAccess::keys_by_time},
+                                   "app"),
+                    std::logic_error);
+  CHECK_THROWS_AS(gs::rows_query({SyncTable::tune, QueryKind::keyset_rows, BoundKind::none,
+                                  BoundKind::none, BoundType::timestamptz,
+                                  gs::RowsAccess::keys_by_genre, 1},
+                                 "app"),
+                  std::logic_error);
+  CHECK_THROWS_AS(gs::query_slot({SyncTable::note, QueryKind::keyset_rows, BoundKind::none,
+                                  BoundKind::none, BoundType::timestamptz,
+                                  gs::RowsAccess::keys_by_genre, gs::max_genre_streams + 1}),
+                  std::logic_error);
 }
 
 TEST_CASE("the seed's drop-in query: join, filter, order, LIMIT/OFFSET") {

@@ -1,0 +1,126 @@
+#include "backend/key_index.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backend/fence.hpp"
+
+extern "C" {
+#include "access/table.h"
+#include "commands/trigger.h"
+#include "utils/rel.h"
+}
+
+namespace gs::backend {
+
+namespace {
+
+// The triggers sync_enable_key_index() installs; all of them must fire, or
+// keys may be missing.
+const char *const row_table_triggers[] = {"genre_sync_key_index_insert",
+                                          "genre_sync_key_index_update",
+                                          "genre_sync_key_index_delete",
+                                          "genre_sync_key_index_truncate"};
+const char *const tune_triggers[] = {"genre_sync_key_index"};
+
+// PostgreSQL calls: runs inside guarded().
+template <std::size_t N>
+bool fires_always(Oid schema, const char *table, const char *const (&names)[N]) {
+  const Oid relid = get_relname_relid(table, schema);
+  if (!OidIsValid(relid)) return false;
+  // The lock is the one the page's query takes anyway; it keeps the
+  // triggers as they are until the transaction ends.
+  Relation rel = table_open(relid, AccessShareLock);
+  std::size_t found = 0;
+  if (const TriggerDesc *desc = rel->trigdesc)
+    for (const char *name : names)
+      for (int i = 0; i < desc->numtriggers; ++i)
+        if (std::strcmp(desc->triggers[i].tgname, name) == 0 &&
+            desc->triggers[i].tgenabled == TRIGGER_FIRES_ALWAYS) {
+          ++found;
+          break;
+        }
+  table_close(rel, NoLock);
+  return found == N;
+}
+
+// The array's distinct non-NULL elements, or nullopt past max_genre_streams.
+std::optional<Datum> distinct_genres(Datum array) {
+  std::optional<Datum> result;
+  guarded([&] {
+    Datum *elems = nullptr;
+    bool *nulls = nullptr;
+    int n = 0;
+    deconstruct_array(DatumGetArrayTypeP(array), TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls,
+                      &n);
+    std::vector<std::string> genres;
+    for (int i = 0; i < n; ++i)
+      if (!nulls[i]) {
+        text *t = DatumGetTextPP(elems[i]);
+        genres.emplace_back(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+      }
+    std::sort(genres.begin(), genres.end());
+    genres.erase(std::unique(genres.begin(), genres.end()), genres.end());
+    if (genres.size() > static_cast<std::size_t>(max_genre_streams)) return;
+    Datum distinct[max_genre_streams];
+    for (std::size_t i = 0; i < genres.size(); ++i)
+      distinct[i] = PointerGetDatum(cstring_to_text_with_len(genres[i].data(), genres[i].size()));
+    result = PointerGetDatum(
+        construct_array(distinct, static_cast<int>(genres.size()), TEXTOID, -1, false, TYPALIGN_INT));
+  });
+  return result;
+}
+
+void set_planner_setting(const char *name, const char *value) {
+  set_config_option(name, value, PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+}
+
+}  // namespace
+
+void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args) {
+  shape.access = RowsAccess::app_tables;
+  if (shape.table == SyncTable::tune ||
+      (shape.kind != QueryKind::keyset_rows && shape.kind != QueryKind::envelope) ||
+      !args.genre_ids)
+    return;
+  bool in_use = false;
+  guarded([&] {
+    in_use = fires_always(schema, table_name(shape.table), row_table_triggers) &&
+             fires_always(schema, "tune", tune_triggers);
+  });
+  if (!in_use) return;
+  if (const std::optional<Datum> genres = distinct_genres(*args.genre_ids)) {
+    shape.access = RowsAccess::keys_by_genre;
+    shape.genre_streams = static_cast<int>(ARR_DIMS(DatumGetArrayTypeP(*genres))[0]);
+    args.genre_ids = genres;
+  } else {
+    shape.access = RowsAccess::keys_by_time;
+  }
+}
+
+int apply_planner_settings(const RowsShape &shape) {
+  if (shape.access == RowsAccess::app_tables) return 0;
+  const int nest_level = NewGUCNestLevel();
+  // Ordered index scans all the way up to LIMIT: no hash join, no sort, no
+  // parallel gather; then the one join that keeps the order and reads only
+  // as far as needed: merge join for keys by time (both sides in key
+  // order), nested loop by id for keys by genre.
+  set_planner_setting("enable_hashjoin", "off");
+  set_planner_setting("enable_sort", "off");
+  set_planner_setting("max_parallel_workers_per_gather", "0");
+  // Their costs are those of whole scans cut by LIMIT; JIT would compile
+  // for the whole scan.
+  set_planner_setting("jit", "off");
+  set_planner_setting(shape.access == RowsAccess::keys_by_time ? "enable_nestloop" : "enable_mergejoin",
+                      "off");
+  return nest_level;
+}
+
+void restore_planner_settings(int nest_level) {
+  if (nest_level != 0) AtEOXact_GUC(true, nest_level);
+}
+
+}  // namespace gs::backend

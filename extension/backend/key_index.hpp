@@ -1,0 +1,25 @@
+// Whether a page reads the key index (extension/sql/1.1--1.2/10_key_index.sql)
+// and how.
+#pragma once
+
+#include "backend/pg.hpp"
+#include "backend/rows_query.hpp"
+#include "core/sync_query.hpp"
+
+namespace gs::backend {
+
+// Sets shape.access for this call. While the key index is in use for the
+// shape's table (every trigger that keeps it present and firing ALWAYS): a
+// user with at most max_genre_streams genres reads one stream per genre, and
+// args.genre_ids becomes those genres, distinct and without NULLs; a user
+// with more reads the keys by time. Otherwise the app tables.
+void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args);
+
+// PostgreSQL calls (run inside guarded()). The planner settings that give a
+// key index access its plan, for the query's run (its kept plan is made, and
+// remade, under them): returns the GUC nest level to pass to
+// restore_planner_settings, 0 for the app tables' access, which needs none.
+int apply_planner_settings(const RowsShape &shape);
+void restore_planner_settings(int nest_level);
+
+}  // namespace gs::backend
