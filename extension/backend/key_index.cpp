@@ -11,7 +11,9 @@
 extern "C" {
 #include "access/table.h"
 #include "commands/trigger.h"
+#include "utils/acl.h"
 #include "utils/rel.h"
+#include "utils/rls.h"
 }
 
 namespace gs::backend {
@@ -45,6 +47,22 @@ bool fires_always(Oid schema, const char *table, const char *const (&names)[N]) 
         }
   table_close(rel, NoLock);
   return found == N;
+}
+
+// The key index bypasses the row security of the rows' and the tunes'
+// tables, and reading it takes SELECT on it: without that privilege, or with
+// row security in force for the caller on either table, the page reads the
+// app tables, where both apply. PostgreSQL calls: runs inside guarded().
+bool caller_sees_what_keys_show(Oid schema, SyncTable table) {
+  const std::string keys = std::string("sync_key_") + table_name(table);
+  const Oid keys_relid = get_relname_relid(keys.c_str(), schema);
+  if (!OidIsValid(keys_relid) ||
+      pg_class_aclcheck(keys_relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+    return false;
+  for (const char *name : {table_name(table), "tune"})
+    if (check_enable_rls(get_relname_relid(name, schema), InvalidOid, true) == RLS_ENABLED)
+      return false;
+  return true;
 }
 
 // The array's distinct non-NULL elements, or nullopt past max_genre_streams.
@@ -89,12 +107,16 @@ void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args) {
   bool in_use = false;
   guarded([&] {
     in_use = fires_always(schema, table_name(shape.table), row_table_triggers) &&
-             fires_always(schema, "tune", tune_triggers);
+             fires_always(schema, "tune", tune_triggers) &&
+             caller_sees_what_keys_show(schema, shape.table);
   });
   if (!in_use) return;
   if (const std::optional<Datum> genres = distinct_genres(*args.genre_ids)) {
     shape.access = RowsAccess::keys_by_genre;
-    shape.genre_streams = static_cast<int>(ARR_DIMS(DatumGetArrayTypeP(*genres))[0]);
+    guarded([&] {
+      ArrayType *array = DatumGetArrayTypeP(*genres);
+      shape.genre_streams = ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array));
+    });
     args.genre_ids = genres;
   } else {
     shape.access = RowsAccess::keys_by_time;

@@ -9,7 +9,8 @@
 namespace gs::backend {
 
 // Sets shape.access for this call. While the key index is in use for the
-// shape's table (every trigger that keeps it present and firing ALWAYS): a
+// shape's table (every trigger that keeps it present and firing ALWAYS), the
+// caller may read it and no row security applies to the caller there: a
 // user with at most max_genre_streams genres reads one stream per genre, and
 // args.genre_ids becomes those genres, distinct and without NULLs; a user
 // with more reads the keys by time. Otherwise the app tables.
