@@ -56,6 +56,10 @@ BenchContext load_context(tools::PgConnection& conn, const Options& o) {
     for (int r = 0; r < idx.rows(); ++r)
         ctx.indexes.push_back(std::string(idx.value(r, 0)) + ": " + std::string(idx.value(r, 1)));
 
+    ctx.key_index = std::string(conn.exec("SELECT count(*) = 9 FROM pg_trigger WHERE tgname LIKE 'genre_sync_key_index%' "
+                                          "AND tgenabled = 'A'")
+                                    .value(0, 0)) == "t";
+
     for (UserKind k : users_for(o)) ctx.users.push_back(load_user(conn, k, o));
     return ctx;
 }
@@ -69,6 +73,7 @@ void print_context_header(const Options& o, const BenchContext& ctx) {
     std::printf("session TimeZone: %s\n", ctx.timezone.c_str());
     std::printf("indexes present:\n");
     for (const auto& line : ctx.indexes) std::printf("  %s\n", line.c_str());
+    std::printf("key index (sync_enable_key_index): %s\n", ctx.key_index ? "on" : "off");
     for (const auto& u : ctx.users)
         std::printf("user %s: %s, %d effective genres\n", user_kind_name(u.kind), u.id.c_str(), u.genre_count);
 }
@@ -78,6 +83,7 @@ void write_context_json(JsonWriter& json, const Options& o, const BenchContext& 
         .key("scale").integer(ctx.scale)
         .key("scale_inferred").boolean(ctx.scale_inferred)
         .key("tunes").integer(ctx.tunes)
+        .key("key_index").boolean(ctx.key_index)
         .key("page_size").integer(o.page_size)
         .key("reps").integer(o.reps)
         .key("warmup").integer(o.warmup)

@@ -20,6 +20,7 @@ struct BenchContext {
     long long tunes = 0;
     std::string timezone;
     std::vector<std::string> indexes;  // "table: index, index" per table
+    bool key_index = false;            // sync_enable_key_index() ran: its nine triggers fire
     std::vector<BenchUser> users;      // in the order of users_for(options)
 };
 
