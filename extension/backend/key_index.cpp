@@ -101,7 +101,8 @@ void set_planner_setting(const char *name, const char *value) {
 void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args) {
   shape.access = RowsAccess::app_tables;
   if (shape.table == SyncTable::tune ||
-      (shape.kind != QueryKind::keyset_rows && shape.kind != QueryKind::envelope) ||
+      (shape.kind != QueryKind::keyset_rows && shape.kind != QueryKind::envelope &&
+       shape.kind != QueryKind::offset_rows) ||
       !args.genre_ids)
     return;
   bool in_use = false;
@@ -129,15 +130,16 @@ int apply_planner_settings(const RowsShape &shape) {
   // Ordered index scans all the way up to LIMIT: no hash join, no sort, no
   // parallel gather; then the one join that keeps the order and reads only
   // as far as needed: merge join for keys by time (both sides in key
-  // order), nested loop by id for keys by genre.
+  // order), nested loop by id for keys by genre and for the drop-ins' pages
+  // (their offset is skipped over the keys).
   set_planner_setting("enable_hashjoin", "off");
   set_planner_setting("enable_sort", "off");
   set_planner_setting("max_parallel_workers_per_gather", "0");
   // Their costs are those of whole scans cut by LIMIT; JIT would compile
   // for the whole scan.
   set_planner_setting("jit", "off");
-  set_planner_setting(shape.access == RowsAccess::keys_by_time ? "enable_nestloop" : "enable_mergejoin",
-                      "off");
+  const bool merge = shape.access == RowsAccess::keys_by_time && shape.kind != QueryKind::offset_rows;
+  set_planner_setting(merge ? "enable_nestloop" : "enable_mergejoin", "off");
   return nest_level;
 }
 

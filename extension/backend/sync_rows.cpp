@@ -29,8 +29,8 @@ Datum run_page(FunctionCallInfo fcinfo, RowsShape shape, RowsArgs &args) {
     // the seed's meaning of a NULL array (no genre matches).
     args.genre_ids = filter_genres(schema, args.genre_ids, args.user_id);
     args.horizon = safe_horizon(schema).value;
-    choose_rows_access(schema, shape, args);
   }
+  choose_rows_access(schema, shape, args);
   DestReceiver *dest = nullptr;
   guarded([&] {
     ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);

@@ -55,40 +55,63 @@ std::string bound(BoundKind kind, const std::string &row, const char *op, RowsPa
   throw std::logic_error("bad BoundKind");
 }
 
+// The drop-ins never stop at the horizon.
 std::string key_bounds(const RowsShape &shape, const std::string &alias) {
-  return bound(shape.after, alias, ">", param_after_ts, param_after_id) +
-         bound(shape.until, alias, "<=", param_until_ts, param_until_id) + " AND " + alias +
-         ".last_modified_at OPERATOR(pg_catalog.<) " + param(param_horizon);
+  std::string sql = bound(shape.after, alias, ">", param_after_ts, param_after_id) +
+                    bound(shape.until, alias, "<=", param_until_ts, param_until_id);
+  if (shape.kind != QueryKind::offset_rows)
+    sql += " AND " + alias + ".last_modified_at OPERATOR(pg_catalog.<) " + param(param_horizon);
+  return sql;
 }
 
-// The rows of a keyset or envelope shape through the key index, in key order,
-// without LIMIT. A key row is the row's key and its tune's filter columns as
-// of the same transaction, so the filter is read from the key alone.
+// Keyset and envelope shapes: the rows through the key index, in key order,
+// without LIMIT (rows_query adds it). The drop-ins' offset shape: the page
+// itself, its offset skipped over keys alone, index-only, and only the
+// page's rows fetched. A key row is the row's key and its tune's filter
+// columns as of the same transaction, so the filter is read from the key.
 std::string keyed_rows(const RowsShape &shape, const std::string &schema) {
+  const bool offset = shape.kind == QueryKind::offset_rows;
   if (shape.table == SyncTable::tune ||
-      (shape.kind != QueryKind::keyset_rows && shape.kind != QueryKind::envelope))
+      (shape.kind != QueryKind::keyset_rows && shape.kind != QueryKind::envelope && !offset))
     throw std::logic_error("the key index serves note and reference pages only");
   const std::string table = table_name(shape.table);
   const std::string keys = schema + ".sync_key_" + table + " k";
   const std::string own_rows =
       " AND (k.user_ref IS NULL OR k.user_ref OPERATOR(pg_catalog.=) " + param(param_user_id) + ")";
+  const std::string page = " LIMIT " + param(param_limit) + " OFFSET " + param(param_offset);
+  const std::string by_key = " ORDER BY k.last_modified_at, k.id";
+  const std::string rows_of_keys = "SELECT r.* FROM (%keys%) s JOIN " + schema + "." + table +
+                                   " r ON r.id OPERATOR(pg_catalog.=) s.id"
+                                   " AND r.last_modified_at OPERATOR(pg_catalog.=) s.last_modified_at"
+                                   " ORDER BY s.last_modified_at, s.id";
+  auto join_rows = [&](const std::string &key_query) {
+    std::string sql = rows_of_keys;
+    return sql.replace(sql.find("%keys%"), 6, key_query);
+  };
   if (shape.access == RowsAccess::keys_by_time) {
+    const std::string filter =
+        " WHERE k.tune_live AND (k.genre OPERATOR(pg_catalog.=) ANY (" + param(param_genre_ids) +
+        ") OR k.private_for OPERATOR(pg_catalog.=) " + param(param_user_id) + ")" + own_rows;
+    if (offset)
+      return join_rows("SELECT k.last_modified_at, k.id FROM " + keys + filter +
+                       key_bounds(shape, "k") + by_key + page);
     // Both sides are read in key order from the cursor on, so the merge join
     // walks each once and stops at LIMIT.
     return "SELECT r.* FROM " + keys + " JOIN " + schema + "." + table +
            " r ON r.last_modified_at OPERATOR(pg_catalog.=) k.last_modified_at"
-           " AND r.id OPERATOR(pg_catalog.=) k.id"
-           " WHERE k.tune_live AND (k.genre OPERATOR(pg_catalog.=) ANY (" + param(param_genre_ids) +
-           ") OR k.private_for OPERATOR(pg_catalog.=) " + param(param_user_id) + ")" + own_rows +
-           key_bounds(shape, "k") + key_bounds(shape, "r") +
-           " ORDER BY r.last_modified_at, r.id";
+           " AND r.id OPERATOR(pg_catalog.=) k.id" + filter + key_bounds(shape, "k") +
+           key_bounds(shape, "r") + " ORDER BY r.last_modified_at, r.id";
   }
   // keys_by_genre: the genres arrive distinct and without NULLs, so no key
   // is in two streams. Each stream is a subquery of its own, ordered and
   // limited: planned apart, its genre is a constant of the index's first
   // column, so the index reads it in key order, and Merge Append merges the
   // streams lazily. (Pulled up into the UNION ALL, it would lose that.)
-  const std::string stream_order = " ORDER BY k.last_modified_at, k.id LIMIT " + param(param_limit);
+  const std::string stream_order =
+      by_key + " LIMIT " +
+      (offset ? "(" + param(param_limit) + "::pg_catalog.int8 OPERATOR(pg_catalog.+) " +
+                    param(param_offset) + ")"
+              : param(param_limit));
   std::string streams;
   for (int i = 1; i <= shape.genre_streams; ++i)
     streams += "(SELECT k.last_modified_at, k.id FROM " + keys +
@@ -98,10 +121,10 @@ std::string keyed_rows(const RowsShape &shape, const std::string &schema) {
   streams += "(SELECT k.last_modified_at, k.id FROM " + keys +
              " WHERE k.tune_live AND k.private_for OPERATOR(pg_catalog.=) " + param(param_user_id) +
              own_rows + key_bounds(shape, "k") + stream_order + ")";
-  return "SELECT r.* FROM (" + streams + ") s JOIN " + schema + "." + table +
-         " r ON r.id OPERATOR(pg_catalog.=) s.id"
-         " AND r.last_modified_at OPERATOR(pg_catalog.=) s.last_modified_at"
-         " ORDER BY s.last_modified_at, s.id";
+  if (offset)
+    return join_rows("SELECT m.last_modified_at, m.id FROM (" + streams +
+                     ") m ORDER BY m.last_modified_at, m.id" + page);
+  return join_rows(streams);
 }
 
 // The rows of a shape, in key order, without LIMIT.
@@ -182,6 +205,7 @@ std::string rows_query(const RowsShape &shape, const std::string &schema) {
   const std::string rows = filtered_rows(shape, schema);
   switch (shape.kind) {
     case QueryKind::offset_rows:
+      if (shape.access != RowsAccess::app_tables) return rows;  // the page already
       return rows + " LIMIT " + param(param_limit) + " OFFSET " + param(param_offset);
     case QueryKind::keyset_rows:
       return rows + " LIMIT " + param(param_limit);

@@ -83,8 +83,27 @@ TEST_CASE("key index, by genre: one stream per genre and the private one, merged
   CHECK(streams == 3);
 }
 
+TEST_CASE("key index, drop-in pages: the offset is skipped over keys, then the rows fetched") {
+  const RowsShape by_time{SyncTable::note, QueryKind::offset_rows, BoundKind::timestamp,
+                          BoundKind::none, BoundType::timestamptz, gs::RowsAccess::keys_by_time};
+  const std::string time_sql = gs::rows_query(by_time, "app");
+  CHECK(contains(time_sql, "SELECT r.* FROM (SELECT k.last_modified_at, k.id FROM app.sync_key_note k WHERE"));
+  CHECK(contains(time_sql, "k.last_modified_at OPERATOR(pg_catalog.>) $3 ORDER BY k.last_modified_at, k.id "
+                           "LIMIT $7 OFFSET $8) s JOIN app.note r ON r.id OPERATOR(pg_catalog.=) s.id"));
+  CHECK_FALSE(contains(time_sql, "$9"));  // the drop-ins never stop at the horizon
+  CHECK(time_sql.size() - time_sql.rfind("ORDER BY s.last_modified_at, s.id") ==
+        std::string("ORDER BY s.last_modified_at, s.id").size());
+
+  const RowsShape by_genre{SyncTable::reference, QueryKind::offset_rows, BoundKind::none,
+                           BoundKind::none, BoundType::timestamptz, gs::RowsAccess::keys_by_genre, 1};
+  const std::string genre_sql = gs::rows_query(by_genre, "app");
+  CHECK(contains(genre_sql, "LIMIT ($7::pg_catalog.int8 OPERATOR(pg_catalog.+) $8)) UNION ALL (SELECT"));
+  CHECK(contains(genre_sql, ") m ORDER BY m.last_modified_at, m.id LIMIT $7 OFFSET $8) s JOIN app.reference r"));
+  CHECK_FALSE(contains(genre_sql, "$9"));
+}
+
 TEST_CASE("the key index serves only note and reference pages") {
-  for (auto kind : {QueryKind::offset_rows, QueryKind::checksum, QueryKind::bounds})
+  for (auto kind : {QueryKind::checksum, QueryKind::bounds})
     CHECK_THROWS_AS(gs::rows_query({SyncTable::note, kind, BoundKind::none, BoundKind::none,
                                     BoundType::timestamptz, gs::RowsAccess::keys_by_time},
                                    "app"),
