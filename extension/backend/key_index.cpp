@@ -9,11 +9,16 @@
 #include "backend/fence.hpp"
 
 extern "C" {
+#include "access/htup_details.h"
 #include "access/table.h"
+#include "access/transam.h"
+#include "catalog/pg_index.h"
+#include "utils/snapmgr.h"
 #include "commands/trigger.h"
 #include "utils/acl.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
+#include "utils/syscache.h"
 }
 
 namespace gs::backend {
@@ -65,6 +70,26 @@ bool caller_sees_what_keys_show(Oid schema, SyncTable table) {
   return true;
 }
 
+// The key index's two indexes on tune are built and valid. PostgreSQL
+// calls: runs inside guarded().
+bool tune_indexes_valid(Oid schema) {
+  for (const char *name : {"genre_sync_tune_genre_key_idx", "genre_sync_tune_private_key_idx"}) {
+    const Oid index = get_relname_relid(name, schema);
+    if (!OidIsValid(index)) return false;
+    HeapTuple tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index));
+    if (!HeapTupleIsValid(tuple)) return false;
+    const Form_pg_index form = reinterpret_cast<Form_pg_index>(GETSTRUCT(tuple));
+    // As the planner: an index built where HOT chains were broken serves
+    // only snapshots that cannot see those chains' older rows.
+    const bool usable = form->indisvalid && form->indisready && form->indislive &&
+                        (!form->indcheckxmin ||
+                         TransactionIdPrecedes(HeapTupleHeaderGetXmin(tuple->t_data), TransactionXmin));
+    ReleaseSysCache(tuple);
+    if (!usable) return false;
+  }
+  return true;
+}
+
 // The array's distinct non-NULL elements, or nullopt past max_genre_streams.
 std::optional<Datum> distinct_genres(Datum array) {
   std::optional<Datum> result;
@@ -100,16 +125,15 @@ void set_planner_setting(const char *name, const char *value) {
 
 void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args) {
   shape.access = RowsAccess::app_tables;
-  if (shape.table == SyncTable::tune ||
-      (shape.kind != QueryKind::keyset_rows && shape.kind != QueryKind::envelope &&
-       shape.kind != QueryKind::offset_rows) ||
-      !args.genre_ids)
-    return;
+  const bool tunes = shape.table == SyncTable::tune;
+  const bool page = shape.kind == QueryKind::keyset_rows || shape.kind == QueryKind::envelope;
+  if (!args.genre_ids || !(page || (!tunes && shape.kind == QueryKind::offset_rows))) return;
   bool in_use = false;
   guarded([&] {
-    in_use = fires_always(schema, table_name(shape.table), row_table_triggers) &&
-             fires_always(schema, "tune", tune_triggers) &&
-             caller_sees_what_keys_show(schema, shape.table);
+    in_use = fires_always(schema, "tune", tune_triggers) &&
+             (tunes ? tune_indexes_valid(schema)
+                    : fires_always(schema, table_name(shape.table), row_table_triggers) &&
+                          caller_sees_what_keys_show(schema, shape.table));
   });
   if (!in_use) return;
   if (const std::optional<Datum> genres = distinct_genres(*args.genre_ids)) {
@@ -119,7 +143,9 @@ void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args) {
       shape.genre_streams = ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array));
     });
     args.genre_ids = genres;
-  } else {
+  } else if (!tunes) {
+    // Tunes of many genres walk tune's own (last_modified_at, id) index,
+    // reading the genre from the row: there is no tune probe to save.
     shape.access = RowsAccess::keys_by_time;
   }
 }

@@ -8,12 +8,14 @@
 
 namespace gs::backend {
 
-// Sets shape.access for this call. While the key index is in use for the
-// shape's table (every trigger that keeps it present and firing ALWAYS), the
-// caller may read it and no row security applies to the caller there: a
-// user with at most max_genre_streams genres reads one stream per genre, and
-// args.genre_ids becomes those genres, distinct and without NULLs; a user
-// with more reads the keys by time. Otherwise the app tables.
+// Sets shape.access for this call. Notes and references, while the key
+// index is in use for the table (every trigger that keeps it present and
+// firing ALWAYS), the caller may read it and no row security applies to the
+// caller there: a user with at most max_genre_streams genres reads one
+// stream per genre, and args.genre_ids becomes those genres, distinct and
+// without NULLs; a user with more reads the keys by time. Tunes, while the
+// key index's two indexes on tune are valid: by genre for such a user.
+// Otherwise the app tables.
 void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args);
 
 // PostgreSQL calls (run inside guarded()). The planner settings that give a

@@ -64,6 +64,26 @@ std::string key_bounds(const RowsShape &shape, const std::string &alias) {
   return sql;
 }
 
+// Tunes by genre: the streams come from the key index's two indexes on tune
+// itself, (genre, last_modified_at, id) of public tunes and (private_for,
+// last_modified_at, id), each ordered and limited, merged by Merge Append.
+std::string tunes_by_genre(const RowsShape &shape, const std::string &schema) {
+  if (shape.access != RowsAccess::keys_by_genre || shape.kind == QueryKind::offset_rows)
+    throw std::logic_error("tunes are read by genre only, and have no drop-in");
+  // As filtered_rows: a first sync has no use for deleted tunes.
+  const std::string live = shape.after == BoundKind::none ? " AND NOT t.deleted" : "";
+  const std::string tail = live + key_bounds(shape, "t") +
+                           " ORDER BY t.last_modified_at, t.id LIMIT " + param(param_limit) + ")";
+  std::string streams;
+  for (int i = 1; i <= shape.genre_streams; ++i)
+    streams += "(SELECT t.* FROM " + schema + ".tune t WHERE t.genre OPERATOR(pg_catalog.=) (" +
+               param(param_genre_ids) + ")[" + std::to_string(i) + "] AND t.private_for IS NULL" +
+               tail + " UNION ALL ";
+  streams += "(SELECT t.* FROM " + schema + ".tune t WHERE t.private_for OPERATOR(pg_catalog.=) " +
+             param(param_user_id) + tail;
+  return "SELECT s.* FROM (" + streams + ") s ORDER BY s.last_modified_at, s.id";
+}
+
 // Keyset and envelope shapes: the rows through the key index, in key order,
 // without LIMIT (rows_query adds it). The drop-ins' offset shape: the page
 // itself, its offset skipped over keys alone, index-only, and only the
@@ -71,9 +91,9 @@ std::string key_bounds(const RowsShape &shape, const std::string &alias) {
 // columns as of the same transaction, so the filter is read from the key.
 std::string keyed_rows(const RowsShape &shape, const std::string &schema) {
   const bool offset = shape.kind == QueryKind::offset_rows;
-  if (shape.table == SyncTable::tune ||
-      (shape.kind != QueryKind::keyset_rows && shape.kind != QueryKind::envelope && !offset))
-    throw std::logic_error("the key index serves note and reference pages only");
+  if (shape.kind != QueryKind::keyset_rows && shape.kind != QueryKind::envelope && !offset)
+    throw std::logic_error("the key index serves pages only");
+  if (shape.table == SyncTable::tune) return tunes_by_genre(shape, schema);
   const std::string table = table_name(shape.table);
   const std::string keys = schema + ".sync_key_" + table + " k";
   const std::string own_rows =

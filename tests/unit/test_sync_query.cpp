@@ -102,7 +102,23 @@ TEST_CASE("key index, drop-in pages: the offset is skipped over keys, then the r
   CHECK_FALSE(contains(genre_sql, "$9"));
 }
 
-TEST_CASE("the key index serves only note and reference pages") {
+TEST_CASE("key index, tunes by genre: streams from tune's own indexes, deleted ones on a first sync left out") {
+  const RowsShape first{SyncTable::tune, QueryKind::keyset_rows, BoundKind::none, BoundKind::none,
+                        BoundType::timestamptz, gs::RowsAccess::keys_by_genre, 2};
+  const std::string sql = gs::rows_query(first, "app");
+  CHECK(contains(sql, "(SELECT t.* FROM app.tune t WHERE t.genre OPERATOR(pg_catalog.=) ($2)[2] AND "
+                      "t.private_for IS NULL AND NOT t.deleted AND t.last_modified_at OPERATOR(pg_catalog.<) $9 "
+                      "ORDER BY t.last_modified_at, t.id LIMIT $7) UNION ALL "));
+  CHECK(contains(sql, "(SELECT t.* FROM app.tune t WHERE t.private_for OPERATOR(pg_catalog.=) $1 AND NOT t.deleted"));
+  CHECK(contains(sql, ") s ORDER BY s.last_modified_at, s.id LIMIT $7"));
+  const RowsShape later{SyncTable::tune, QueryKind::envelope, BoundKind::timestamp_and_id, BoundKind::none,
+                        BoundType::timestamp, gs::RowsAccess::keys_by_genre, 1};
+  const std::string incremental = gs::rows_query(later, "app");
+  CHECK_FALSE(contains(incremental, "deleted"));
+  CHECK(contains(incremental, "(t.last_modified_at, t.id) OPERATOR(pg_catalog.>) ($3, $4)"));
+}
+
+TEST_CASE("the key index serves only pages") {
   for (auto kind : {QueryKind::checksum, QueryKind::bounds})
     CHECK_THROWS_AS(gs::rows_query({SyncTable::note, kind, BoundKind::none, BoundKind::none,
                                     BoundType::timestamptz, gs::RowsAccess::keys_by_time},
@@ -110,7 +126,7 @@ TEST_CASE("the key index serves only note and reference pages") {
                     std::logic_error);
   CHECK_THROWS_AS(gs::rows_query({SyncTable::tune, QueryKind::keyset_rows, BoundKind::none,
                                   BoundKind::none, BoundType::timestamptz,
-                                  gs::RowsAccess::keys_by_genre, 1},
+                                  gs::RowsAccess::keys_by_time},
                                  "app"),
                   std::logic_error);
   CHECK_THROWS_AS(gs::query_slot({SyncTable::note, QueryKind::keyset_rows, BoundKind::none,

@@ -31,11 +31,18 @@ BEGIN
         EXECUTE format('DROP TRIGGER %I ON %s', trig.tgname, trig.rel);
     END LOOP;
     TRUNCATE @extschema@.sync_key_note, @extschema@.sync_key_reference;
+    FOR trig IN
+        SELECT c.oid::regclass AS rel FROM pg_catalog.pg_class c
+        WHERE c.relnamespace = '@extschema@'::regnamespace
+          AND c.relname IN ('genre_sync_tune_genre_key_idx', 'genre_sync_tune_private_key_idx')
+    LOOP
+        EXECUTE format('DROP INDEX %s', trig.rel);
+    END LOOP;
 END
 $fn$;
 
 COMMENT ON FUNCTION sync_disable_key_index() IS
-'Drops the key index''s triggers and empties its tables; the page functions go back to reading the app tables alone';
+'Drops the key index''s triggers and its two indexes on tune and empties its tables; the page functions go back to reading the app tables alone';
 
 CREATE FUNCTION sync_enable_key_index(OUT table_name text, OUT key_rows bigint)
 RETURNS SETOF record
@@ -80,6 +87,12 @@ BEGIN
         REFERENCING OLD TABLE AS old_tunes NEW TABLE AS new_tunes
         FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.sync_key_tune_updated();
     ALTER TABLE @extschema@.tune ENABLE ALWAYS TRIGGER genre_sync_key_index;
+    -- Tunes carry their genre themselves: two indexes on tune give the same
+    -- per-genre and private streams for sync_tunes_page, no side table needed.
+    CREATE INDEX genre_sync_tune_genre_key_idx ON @extschema@.tune (genre, last_modified_at, id)
+        WHERE private_for IS NULL;
+    CREATE INDEX genre_sync_tune_private_key_idx ON @extschema@.tune (private_for, last_modified_at, id)
+        WHERE private_for IS NOT NULL;
 
     RETURN QUERY
     SELECT 'note'::text, count(*) FROM @extschema@.sync_key_note
@@ -89,7 +102,7 @@ END
 $fn$;
 
 COMMENT ON FUNCTION sync_enable_key_index() IS
-'Fills the key index of note and reference and installs the triggers that keep it (writers to tune, note and reference wait meanwhile); calling it again rebuilds it. Requires ownership of the tables';
+'Fills the key index of note and reference, installs the triggers that keep it and builds its two indexes on tune (writers to tune, note and reference wait meanwhile); calling it again rebuilds it. Requires ownership of the tables';
 
 -- Every app row against its key: missing keys, keys with other values than
 -- the row and its tune give, and keys of rows that no longer exist.
