@@ -98,15 +98,17 @@ FROM sync_partition_bounds('note', regress.u(6), NULL, 3, NULL);
 SELECT part, after_timestamp IS NULL AS from_start, until_cursor, estimated_rows
 FROM sync_partition_bounds('note', regress.u(9), '{}', 3, NULL);
 
--- A big table (as the planner sees it) is block-sampled: the ranges still
--- give every row exactly once, and the estimates come from the sample.
+-- A table of more than four samples (3,000 rows for up to 7 parts) is
+-- sampled: the ranges still give every row exactly once, the estimates come
+-- from the sample, and the parts hold about equal numbers of rows. Users
+-- with few rows in the sample are read whole.
 BEGIN;
 INSERT INTO reference (id, url, tune_ref, user_ref, public, deleted, last_modified_at)
 SELECT md5('extra' || r.id || i)::uuid, r.url, r.tune_ref, r.user_ref, r.public, r.deleted,
        r.last_modified_at + i * interval '1 microsecond'
 FROM reference r, generate_series(1, 40) i;
 ANALYZE reference;
-UPDATE pg_class SET reltuples = 1000000 WHERE oid = 'reference'::regclass;
+SELECT reltuples >= 12000 AS sampled FROM pg_class WHERE oid = 'reference'::regclass;
 SET LOCAL TimeZone = 'UTC';
 SELECT count(*) FILTER (WHERE pg_temp.fetch_all('reference', u, 4, NULL, true)
                               = pg_temp.all_rows('reference', u, NULL)) AS sampled_exact,
@@ -117,6 +119,12 @@ SELECT sum(estimated_rows) <> cardinality(pg_temp.all_rows('reference', regress.
          < 0.25 * cardinality(pg_temp.all_rows('reference', regress.u(8), NULL)) AS within_25_percent,
        max(estimated_rows)::numeric / min(estimated_rows) < 1.1 AS balanced
 FROM sync_partition_bounds('reference', regress.u(8), NULL, 4, NULL);
+SELECT max(c.row_count)::numeric / min(c.row_count) < 1.3 AS rows_balanced,
+       sum(c.row_count) = cardinality(pg_temp.all_rows('reference', regress.u(8), NULL)) AS rows_covered
+FROM sync_partition_bounds('reference', regress.u(8), NULL, 4, NULL) b,
+     LATERAL sync_range_checksum('reference', regress.u(8), NULL, b.after_cursor, b.until_cursor) c;
+SELECT sum(estimated_rows) = cardinality(pg_temp.all_rows('reference', regress.u(4), NULL)) AS few_read_whole
+FROM sync_partition_bounds('reference', regress.u(4), NULL, 4, NULL);
 ROLLBACK;
 
 -- Bad input.

@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "comparison.hpp"
 #include "parallel_fetch.hpp"
+#include "parallel_ranges.hpp"
 #include "row_set_check.hpp"
 #include "stats.hpp"
 #include "text_table.hpp"
@@ -70,6 +71,7 @@ std::vector<tools::PgConnection> open_connections(const Options& o, int count) {
 struct Series {
     long long rows = 0;
     std::vector<double> walls, bounds, requests, max_requests;
+    std::vector<double> balance;  // per run with ranges: the most uneven table's max/min rows a range
     std::vector<double> latencies;
 };
 
@@ -110,6 +112,12 @@ void record(Series& s, const ParallelPull& p) {
     }
     s.requests.push_back(total);
     s.max_requests.push_back(most);
+    double worst = NAN;
+    for (const auto& r : p.range_rows) {
+        const double b = max_over_min(r);
+        if (std::isnan(worst) || b > worst) worst = b;
+    }
+    if (!std::isnan(worst)) s.balance.push_back(worst);
     s.latencies.insert(s.latencies.end(), p.latencies.begin(), p.latencies.end());
 }
 
@@ -133,10 +141,11 @@ void print_header(const Options& o, const std::vector<std::string>& hosts, const
                     o.rtt_ms);
     else
         std::printf("network round trip: none simulated\n");
-    std::printf("ranges: sync_partition_bounds(p_parts = P x %d%s), one request a table; each connection (one\n"
-                "  thread) takes the next range and walks it %s;\n"
+    std::printf("ranges: sync_partition_bounds(p_parts = P x %d), one request a table, neighbouring parts that\n"
+                "  fit in one page merged; each connection (one thread) takes the next range, largest\n"
+                "  estimate first, and walks it %s;\n"
                 "  one part is one open range and no bounds request: at P=1 the plain sequential pull\n",
-                o.parts_per_connection, o.together ? " / tables" : "",
+                o.parts_per_connection,
                 o.via_pages ? "with the page functions (sync_notes_page ...) until a short page"
                             : "with sync_pull(cursor, until) until has_more is false");
     std::printf("checked against: one sequential sync_pull pull per table, untimed, no simulated delay\n");
@@ -155,15 +164,17 @@ std::string speedup_text(double v) { return std::isnan(v) ? "-" : fixed(v, 2) + 
 
 void print_job(const Job& r, const std::vector<int>& clients) {
     std::printf("\n%s: %lld rows\n", r.label.c_str(), r.rows);
-    TextTable t({"P", "rows", "requests", "max req/conn", "bounds ms", "wall ms", "rows/s", "speedup", "lat p50",
-                 "p95", "p99"});
+    TextTable t({"P", "rows", "requests", "max req/conn", "part max/min", "bounds ms", "wall ms", "rows/s",
+                 "speedup", "lat p50", "p95", "p99"});
     const double base = rows_per_s(r.rows, median(r.by_clients.at(clients.front()).walls));
     for (int p : clients) {
         const Series& s = r.by_clients.at(p);
         const Summary lat = summarize(s.latencies);
         const double rate = rows_per_s(s.rows, median(s.walls));
+        const double balance = median(s.balance);
         t.add_row({std::to_string(p), std::to_string(s.rows), fixed(median(s.requests), 0),
-                   fixed(median(s.max_requests), 0), fixed(median(s.bounds), 2), fixed(median(s.walls), 2),
+                   fixed(median(s.max_requests), 0), std::isnan(balance) ? "-" : fixed(balance, 2),
+                   fixed(median(s.bounds), 2), fixed(median(s.walls), 2),
                    fixed(rate, 0), speedup_text(rate / base), fixed(lat.p50, 3), fixed(lat.p95, 3),
                    fixed(lat.p99, 3)});
     }
@@ -233,7 +244,8 @@ void write_json(const Options& o, const std::vector<std::string>& hosts, const s
                 .key("rows_per_s").number(rate).key("speedup").number(rate / base)
                 .key("requests_median").number(median(s.requests))
                 .key("max_requests_per_connection_median").number(median(s.max_requests))
-                .key("bounds_ms_median").number(median(s.bounds));
+                .key("bounds_ms_median").number(median(s.bounds))
+                .key("part_max_over_min_median").number(median(s.balance));
             json.key("wall_ms").begin_array();
             for (double w : s.walls) json.number(w);
             json.end_array();
@@ -318,7 +330,8 @@ int run_parallel(const Options& o) {
 
     for (const auto& j : jobs) print_job(j, o.clients);
     if (jobs.size() > 1) print_totals(jobs, o.clients);
-    std::printf("\nspeedup: rows/s over rows/s at P=%d; latency columns in ms over every page request%s\n",
+    std::printf("\nspeedup: rows/s over rows/s at P=%d; latency columns in ms over every page request%s;\n"
+                "part max/min: rows of the largest range over the smallest's, of the most uneven table\n",
                 o.clients.front(), o.rtt_ms > 0 ? ", simulated round trip included" : "");
     if (!o.json_path.empty()) write_json(o, hosts, users, tunes, scale, targets, jobs);
     return 0;

@@ -7,6 +7,8 @@
 #include <functional>
 #include <thread>
 
+#include "parallel_ranges.hpp"
+
 namespace gs::bench {
 
 namespace {
@@ -22,6 +24,7 @@ struct KeyRange {
     std::size_t target = 0;
     std::string after, until;
     std::string after_ts, after_id, until_ts, until_id;
+    long long estimated_rows = 0;
 };
 
 const char* or_null(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
@@ -50,18 +53,25 @@ void on_threads(std::size_t n, std::atomic<bool>& stop, const std::function<void
         if (e) std::rethrow_exception(e);
 }
 
+// The table's parts, neighbours that fit in a page merged.
 std::vector<KeyRange> partition(tools::PgConnection& conn, std::size_t target_index, const PullTarget& target,
                                 int parts) {
     const std::string parts_text = std::to_string(parts);
     simulate_round_trip(target.rtt_ms);
     auto res = conn.exec(
-        "SELECT after_cursor, until_cursor, after_timestamp, after_id, until_timestamp, until_id "
+        "SELECT after_cursor, until_cursor, after_timestamp, after_id, until_timestamp, until_id, estimated_rows "
         "FROM sync_partition_bounds($1, $2::uuid, NULL, $3::int) ORDER BY part",
         {target.table.c_str(), target.user_id.c_str(), parts_text.c_str()});
-    std::vector<KeyRange> ranges;
     const auto text = [&res](int r, int c) { return std::string(res.value(r, c)); };
-    for (int r = 0; r < res.rows(); ++r)
-        ranges.push_back({target_index, text(r, 0), text(r, 1), text(r, 2), text(r, 3), text(r, 4), text(r, 5)});
+    std::vector<long long> estimates;
+    for (int r = 0; r < res.rows(); ++r) estimates.push_back(std::stoll(text(r, 6)));
+    std::vector<KeyRange> ranges;
+    for (const auto& [first, last] : page_filling_ranges(estimates, target.page_size)) {
+        const int a = static_cast<int>(first), z = static_cast<int>(last) - 1;
+        KeyRange range{target_index, text(a, 0), text(z, 1), text(a, 2), text(a, 3), text(z, 4), text(z, 5), 0};
+        for (std::size_t part = first; part < last; ++part) range.estimated_rows += estimates[part];
+        ranges.push_back(std::move(range));
+    }
     return ranges;
 }
 
@@ -84,10 +94,12 @@ tools::PgResult timed_request(tools::PgConnection& conn, int rtt_ms, const std::
     return res;
 }
 
-void walk_with_pull(tools::PgConnection& conn, const PullTarget& target, const KeyRange& range,
-                    const std::atomic<bool>& stop, SharedProgress& progress, Worker& w) {
+// Both walkers return the number of rows the range held.
+long long walk_with_pull(tools::PgConnection& conn, const PullTarget& target, const KeyRange& range,
+                         const std::atomic<bool>& stop, SharedProgress& progress, Worker& w) {
     const std::string limit = std::to_string(target.page_size);
     std::string cursor = range.after;
+    long long rows = 0;
     bool has_more = true;
     while (has_more && !stop) {
         auto res = timed_request(conn, target.rtt_ms, "SELECT sync_pull($1, $2::uuid, NULL, $3, $4::int, $5)",
@@ -95,7 +107,7 @@ void walk_with_pull(tools::PgConnection& conn, const PullTarget& target, const K
                                   or_null(range.until)},
                                  progress, w);
         Envelope page = read_envelope(res.value(0, 0));
-        w.tally.rows += static_cast<long long>(page.rows.size());
+        rows += static_cast<long long>(page.rows.size());
         // A page that claims more but does not move would loop forever.
         if (page.has_more && (page.rows.empty() || page.next_cursor == cursor))
             throw EnvelopeError("sync_pull said has_more but its cursor did not advance past " + cursor);
@@ -104,15 +116,17 @@ void walk_with_pull(tools::PgConnection& conn, const PullTarget& target, const K
         auto& out = w.rows[range.target];
         std::move(page.rows.begin(), page.rows.end(), std::back_inserter(out));
     }
+    return rows;
 }
 
 // The page functions have no has_more: a short page ends the range.
-void walk_with_pages(tools::PgConnection& conn, const PullTarget& target, const KeyRange& range,
-                     const std::atomic<bool>& stop, SharedProgress& progress, Worker& w) {
+long long walk_with_pages(tools::PgConnection& conn, const PullTarget& target, const KeyRange& range,
+                          const std::atomic<bool>& stop, SharedProgress& progress, Worker& w) {
     const std::string sql = "SELECT * FROM sync_" + target.table +
                             "s_page($1::uuid, NULL, $2::timestamptz, $3::uuid, $4::int, $5::timestamptz, $6::uuid)";
     const std::string limit = std::to_string(target.page_size);
     std::string ts = range.after_ts, id = range.after_id;
+    long long rows = 0;
     bool full = true;
     while (full && !stop) {
         auto res = timed_request(conn, target.rtt_ms, sql,
@@ -130,13 +144,14 @@ void walk_with_pages(tools::PgConnection& conn, const PullTarget& target, const 
             if (const auto space = key_ts.find(' '); space != std::string::npos) key_ts[space] = 'T';
             out.push_back({std::string(res.value(r, id_col)), std::move(key_ts)});
         }
-        w.tally.rows += res.rows();
+        rows += res.rows();
         full = res.rows() == target.page_size;
         if (res.rows() > 0) {
             ts = res.value(res.rows() - 1, ts_col);
             id = res.value(res.rows() - 1, id_col);
         }
     }
+    return rows;
 }
 
 }  // namespace
@@ -145,16 +160,16 @@ ParallelPull pull_in_parallel(const std::vector<tools::PgConnection*>& connectio
                               const std::vector<PullTarget>& targets, int parts_per_connection,
                               SharedProgress& progress) {
     ParallelPull out;
-    // The targets share the P x K ranges; a target with one part is a
-    // single open range and needs no bounds request.
-    const int parts = std::max<int>(1, static_cast<int>(connections.size()) * parts_per_connection /
-                                           static_cast<int>(targets.size()));
+    // Every target gets P x K parts, not a share of them: fetched together,
+    // a small table's ranges then fill in after a big one's instead of
+    // leaving the big table fewer, longer ranges.
+    const int parts = static_cast<int>(connections.size()) * parts_per_connection;
     std::atomic<bool> stop{false};
     const auto start = Clock::now();
 
     std::vector<std::vector<KeyRange>> per_target(targets.size());
     if (parts == 1) {
-        for (std::size_t t = 0; t < targets.size(); ++t) per_target[t] = {KeyRange{t, {}, {}, {}, {}, {}, {}}};
+        for (std::size_t t = 0; t < targets.size(); ++t) per_target[t] = {KeyRange{t, {}, {}, {}, {}, {}, {}, 0}};
     } else {
         // Target t's bounds on connection t mod P, so several tables cost one
         // round trip when there are enough connections.
@@ -168,20 +183,29 @@ ParallelPull pull_in_parallel(const std::vector<tools::PgConnection*>& connectio
     std::vector<KeyRange> ranges;
     for (auto& r : per_target) std::move(r.begin(), r.end(), std::back_inserter(ranges));
     out.ranges = static_cast<int>(ranges.size());
+    std::vector<long long> estimates;
+    for (const auto& r : ranges) estimates.push_back(r.estimated_rows);
+    const std::vector<std::size_t> queue = largest_first(estimates);
 
-    std::atomic<std::size_t> next_range{0};
+    std::atomic<std::size_t> next{0};
+    std::vector<long long> range_rows(ranges.size(), 0);
     std::vector<Worker> workers(connections.size(), Worker{std::vector<std::vector<RowKey>>(targets.size()), {}, {}});
     on_threads(connections.size(), stop, [&](std::size_t c) {
-        for (std::size_t i = next_range++; i < ranges.size() && !stop; i = next_range++) {
-            ++workers[c].tally.ranges;
+        for (std::size_t q = next++; q < queue.size() && !stop; q = next++) {
+            const std::size_t i = queue[q];
+            Worker& w = workers[c];
+            ++w.tally.ranges;
             const PullTarget& target = targets[ranges[i].target];
-            if (target.via == FetchVia::pull)
-                walk_with_pull(*connections[c], target, ranges[i], stop, progress, workers[c]);
-            else
-                walk_with_pages(*connections[c], target, ranges[i], stop, progress, workers[c]);
+            range_rows[i] = target.via == FetchVia::pull
+                                ? walk_with_pull(*connections[c], target, ranges[i], stop, progress, w)
+                                : walk_with_pages(*connections[c], target, ranges[i], stop, progress, w);
+            w.tally.rows += range_rows[i];
         }
     });
     out.wall_ms = ms_since(start);
+
+    out.range_rows.resize(targets.size());
+    for (std::size_t i = 0; i < ranges.size(); ++i) out.range_rows[ranges[i].target].push_back(range_rows[i]);
 
     out.rows.resize(targets.size());
     for (auto& w : workers) {

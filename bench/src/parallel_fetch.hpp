@@ -1,8 +1,8 @@
 #pragma once
 // A user's rows of one or more tables over several connections at once: the
 // key ranges come from sync_partition_bounds up front, every connection (one
-// thread each) takes the next unfetched range and walks it with sync_pull
-// page by page until has_more is false.
+// thread each) takes the next unfetched range, largest estimate first, and
+// walks it page by page to its end.
 #include <mutex>
 #include <string>
 #include <vector>
@@ -48,6 +48,7 @@ struct ConnectionTally {
 
 struct ParallelPull {
     std::vector<std::vector<RowKey>> rows;  // per target: every connection's rows, in no particular order
+    std::vector<std::vector<long long>> range_rows;  // per target: the rows of each of its ranges, in key order
     std::vector<double> latencies;       // one per sync_pull request, simulated round trip included
     std::vector<ConnectionTally> per_connection;
     int ranges = 0;
@@ -55,12 +56,13 @@ struct ParallelPull {
     double wall_ms = 0;                  // from the bounds request to the last row, as the user waits
 };
 
-// Cuts each target's rows into P x K / targets ranges (P connections, K
+// Cuts each target's rows into P x K parts (P connections, K
 // parts_per_connection; the targets' bounds requests run at once, on
-// different connections) and then fetches all ranges over `connections`.
-// A target left with one range gets no bounds request: with P = K = 1 that
-// is the plain sequential pull, target after target. Rethrows the first error of any
-// thread after all have stopped.
+// different connections), merges neighbouring parts that fit in one page
+// into one range, and then fetches all ranges over `connections`.
+// With P = K = 1 a target is one open range and gets no bounds request: the
+// plain sequential pull, target after target. Rethrows the first error of
+// any thread after all have stopped.
 ParallelPull pull_in_parallel(const std::vector<tools::PgConnection*>& connections,
                               const std::vector<PullTarget>& targets, int parts_per_connection,
                               SharedProgress& progress);

@@ -101,7 +101,7 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
     after_local = local + postgres_epoch_unix_micros;
   }
   const Oid schema = function_schema(fcinfo);
-  SamplePlan sample = plan_sample(estimated_table_rows(schema, table));
+  SamplePlan sample = plan_sample(estimated_table_rows(schema, table), args.parts);
   guarded([&] { InitMaterializedSRF(fcinfo, 0); });
   spi_connect();
   args.genre_ids = filter_genres(schema, given_genres, args.user_id);
@@ -111,8 +111,9 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
     args.sample_percent = static_cast<float>(sample.percent);
     run_rows_query(schema, {table, QueryKind::bounds_sampled, after, BoundKind::none}, args, nullptr);
     groups = read_groups();
-    // Too few of the user's rows in the sample to cut by: few rows in all,
-    // so reading them whole is cheap.
+    // Too few of the user's rows in the sample to cut by evenly: the user
+    // has a small share of the table, so reading their rows whole costs
+    // about what a sample big enough would.
     if (total_rows(groups) < min_sampled_rows_per_part * args.parts) sample = {false, 100};
   }
   if (!sample.sampled) {

@@ -16,11 +16,11 @@ int require_parts(int parts) {
   return parts;
 }
 
-SamplePlan plan_sample(double estimated_table_rows) {
-  constexpr double read_whole_below = 100000;
-  constexpr double sample_rows = 30000;
-  if (!(estimated_table_rows >= read_whole_below)) return {false, 100};
-  return {true, std::clamp(100 * sample_rows / estimated_table_rows, 0.0001, 100.0)};
+SamplePlan plan_sample(double estimated_table_rows, int parts) {
+  const double sample_rows =
+      std::clamp(sample_rows_per_part * parts, min_sample_rows, max_sample_rows);
+  if (!(estimated_table_rows >= 4 * sample_rows)) return {false, 100};
+  return {true, 100 * sample_rows / estimated_table_rows};
 }
 
 std::vector<PartRange> plan_ranges(const std::vector<PartSample> &groups, int parts,

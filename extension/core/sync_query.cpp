@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "core/bounds_query.hpp"
 #include "core/error.hpp"
 
 namespace gs {
@@ -153,10 +154,6 @@ std::string filtered_rows(const RowsShape &shape, const std::string &schema) {
   const std::string row = shape.table == SyncTable::tune ? "t" : "r";
   std::string sql =
       "SELECT " + row + ".* FROM " + schema + "." + table_name(shape.table) + " " + row;
-  // Block sampling keeps bounds cheap on big tables; a fixed seed keeps
-  // them the same for the same data.
-  if (shape.kind == QueryKind::bounds_sampled)
-    sql += " TABLESAMPLE SYSTEM (" + param(param_sample_percent) + ") REPEATABLE (0)";
   if (shape.table != SyncTable::tune)
     sql += " JOIN " + schema + ".tune t ON t.id OPERATOR(pg_catalog.=) r.tune_ref";
   sql += " WHERE " + genre_filter();
@@ -259,17 +256,8 @@ std::string rows_query(const RowsShape &shape, const std::string &schema) {
              ") OPERATOR(pg_catalog.%) " + two_to_64 + " FROM (" + rows + ") q";
     }
     case QueryKind::bounds:
-    case QueryKind::bounds_sampled: {
-      // ntile cuts the rows, in key order, into parts whose sizes differ by
-      // at most one; each part reports its size and its last key.
-      const std::string last = " ORDER BY q.last_modified_at DESC, q.id DESC))[1]";
-      return "SELECT q.part, pg_catalog.count(*),"
-             " (pg_catalog.array_agg(q.last_modified_at" + last + ","
-             " (pg_catalog.array_agg(q.id" + last +
-             " FROM (SELECT pg_catalog.ntile(" + param(param_parts) +
-             ") OVER (ORDER BY k.last_modified_at, k.id) AS part, k.last_modified_at, k.id"
-             " FROM (" + rows + ") k) q GROUP BY q.part ORDER BY q.part";
-    }
+    case QueryKind::bounds_sampled:
+      return bounds_query(shape, rows, schema);
   }
   throw std::logic_error("bad QueryKind");
 }

@@ -54,13 +54,15 @@ done
 grep -q '"rtt_simulated": true' "$work/result.json" || fail "--json does not say the delay was simulated"
 
 # A second "host" without notes: connections 2 and 4 read from it, so the
-# parallel pull lacks the rows of the ranges they took. (Connections 1 and 3
-# cannot take every range first: each sleeps the simulated 20 ms before its
-# request, long after the other threads have started.)
+# parallel pull lacks the rows of the ranges they took. Pages of 100 rows
+# keep the 4 parts of 931 notes apart (parts that fit in one page together
+# are fetched as one range), and connections 1 and 3 cannot take every range
+# first: each sleeps the simulated 20 ms before its request, long after the
+# other threads have started.
 createdb -T "$db" "$other"
 sql "$other" "DELETE FROM note" >/dev/null
 status=0
-"$bench" parallel -d "$db" -d "$other" -c 4 --rtt-ms 20 -t 1 --warmup 0 --tables notes \
+"$bench" parallel -d "$db" -d "$other" -c 4 --rtt-ms 20 -t 1 --warmup 0 --tables notes --page-size 100 \
   >"$work/out" 2>"$work/err" || status=$?
 [ "$status" = 3 ] || { cat "$work/out" "$work/err" >&2; fail "a pull with rows missing exited $status, not 3"; }
 grep -Eq 'CORRECTNESS BUG: all-genre notes with 4 connection\(s\) differs from the sequential pull: [0-9]+ missing \(e\.g\. [0-9a-f-]{36} at ' \

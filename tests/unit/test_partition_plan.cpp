@@ -28,12 +28,20 @@ TEST_CASE("p_parts is bounded") {
   }
 }
 
-TEST_CASE("small tables are read whole, big ones sampled for about 30,000 rows") {
-  CHECK_FALSE(gs::plan_sample(99999).sampled);
-  CHECK_FALSE(gs::plan_sample(-1).sampled);  // never analyzed: no estimate
-  auto big = gs::plan_sample(3000000);
-  CHECK(big.sampled);
-  CHECK(big.percent == Approx(1.0));
+TEST_CASE("the sample grows with the parts, between 3,000 and 30,000 rows") {
+  CHECK(gs::plan_sample(1000000, 1).percent == Approx(0.3));
+  CHECK(gs::plan_sample(1000000, 8).percent == Approx(0.32));
+  CHECK(gs::plan_sample(1000000, 16).percent == Approx(0.64));
+  CHECK(gs::plan_sample(1000000, gs::max_parts).percent == Approx(3.0));
+}
+
+TEST_CASE("tables under four samples are read whole") {
+  CHECK(gs::plan_sample(12800, 8).sampled);
+  CHECK_FALSE(gs::plan_sample(12799, 8).sampled);
+  CHECK(gs::plan_sample(12799, 8).percent == 100);
+  CHECK_FALSE(gs::plan_sample(11999, 1).sampled);
+  CHECK(gs::plan_sample(12000, 1).percent == Approx(25.0));
+  CHECK_FALSE(gs::plan_sample(-1, 8).sampled);  // never analyzed: no estimate
 }
 
 TEST_CASE("ranges are contiguous, the last open-ended, sizes scaled by the sample") {

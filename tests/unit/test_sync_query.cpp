@@ -245,17 +245,3 @@ TEST_CASE("genre queries return one sorted distinct array, never NULL") {
   CHECK_FALSE(contains(playlist, "genre_default"));
   CHECK(contains(playlist, "NOT p.deleted AND NOT pt.deleted AND NOT t.deleted"));
 }
-
-TEST_CASE("partition bounds cut the keys with ntile, sampled by blocks when big") {
-  auto exact = gs::rows_query({SyncTable::note, QueryKind::bounds, BoundKind::timestamp,
-                               BoundKind::none},
-                              "public");
-  CHECK(contains(exact, "pg_catalog.ntile($10) OVER (ORDER BY k.last_modified_at, k.id)"));
-  CHECK(contains(exact, "GROUP BY q.part ORDER BY q.part"));
-  CHECK_FALSE(contains(exact, "TABLESAMPLE"));
-  CHECK_FALSE(contains(exact, "$9"));
-  auto sampled = gs::rows_query({SyncTable::note, QueryKind::bounds_sampled, BoundKind::none,
-                                 BoundKind::none},
-                                "public");
-  CHECK(contains(sampled, "FROM public.note r TABLESAMPLE SYSTEM ($11) REPEATABLE (0) JOIN"));
-}
