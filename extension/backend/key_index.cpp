@@ -4,6 +4,7 @@
 #include <cstring>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "backend/fence.hpp"
@@ -90,29 +91,40 @@ bool tune_indexes_valid(Oid schema) {
   return true;
 }
 
+struct DistinctGenres {
+  Datum array;
+  int count;
+};
+
 // The array's distinct non-NULL elements, or nullopt past max_genre_streams.
-std::optional<Datum> distinct_genres(Datum array) {
-  std::optional<Datum> result;
+// The C++ containers stay outside guarded(): a PostgreSQL error unwinds by
+// longjmp, which would skip their destructors.
+std::optional<DistinctGenres> distinct_genres(Datum array) {
+  Datum *elems = nullptr;
+  bool *nulls = nullptr;
+  int n = 0;
   guarded([&] {
-    Datum *elems = nullptr;
-    bool *nulls = nullptr;
-    int n = 0;
     deconstruct_array(DatumGetArrayTypeP(array), TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls,
                       &n);
-    std::vector<std::string> genres;
     for (int i = 0; i < n; ++i)
-      if (!nulls[i]) {
-        text *t = DatumGetTextPP(elems[i]);
-        genres.emplace_back(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-      }
-    std::sort(genres.begin(), genres.end());
-    genres.erase(std::unique(genres.begin(), genres.end()), genres.end());
-    if (genres.size() > static_cast<std::size_t>(max_genre_streams)) return;
-    Datum distinct[max_genre_streams];
-    for (std::size_t i = 0; i < genres.size(); ++i)
+      if (!nulls[i]) elems[i] = PointerGetDatum(DatumGetTextPP(elems[i]));
+  });
+  std::vector<std::string_view> genres;
+  for (int i = 0; i < n; ++i)
+    if (!nulls[i]) {
+      const text *t = reinterpret_cast<const text *>(DatumGetPointer(elems[i]));
+      genres.emplace_back(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+    }
+  std::sort(genres.begin(), genres.end());
+  genres.erase(std::unique(genres.begin(), genres.end()), genres.end());
+  if (genres.size() > static_cast<std::size_t>(max_genre_streams)) return std::nullopt;
+  DistinctGenres result{0, static_cast<int>(genres.size())};
+  Datum distinct[max_genre_streams];
+  guarded([&] {
+    for (int i = 0; i < result.count; ++i)
       distinct[i] = PointerGetDatum(cstring_to_text_with_len(genres[i].data(), genres[i].size()));
-    result = PointerGetDatum(
-        construct_array(distinct, static_cast<int>(genres.size()), TEXTOID, -1, false, TYPALIGN_INT));
+    result.array = PointerGetDatum(
+        construct_array(distinct, result.count, TEXTOID, -1, false, TYPALIGN_INT));
   });
   return result;
 }
@@ -136,13 +148,10 @@ void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args) {
                           caller_sees_what_keys_show(schema, shape.table));
   });
   if (!in_use) return;
-  if (const std::optional<Datum> genres = distinct_genres(*args.genre_ids)) {
+  if (const std::optional<DistinctGenres> genres = distinct_genres(*args.genre_ids)) {
     shape.access = RowsAccess::keys_by_genre;
-    guarded([&] {
-      ArrayType *array = DatumGetArrayTypeP(*genres);
-      shape.genre_streams = ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array));
-    });
-    args.genre_ids = genres;
+    shape.genre_streams = genres->count;
+    args.genre_ids = genres->array;
   } else if (!tunes) {
     // Tunes of many genres walk tune's own (last_modified_at, id) index,
     // reading the genre from the row: there is no tune probe to save.
