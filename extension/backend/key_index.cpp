@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstring>
 #include <optional>
-#include <string>
 #include <string_view>
 #include <vector>
 
@@ -14,11 +13,11 @@ extern "C" {
 #include "access/table.h"
 #include "access/transam.h"
 #include "catalog/pg_index.h"
-#include "utils/snapmgr.h"
 #include "commands/trigger.h"
 #include "utils/acl.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 }
 
@@ -59,9 +58,8 @@ bool fires_always(Oid schema, const char *table, const char *const (&names)[N]) 
 // tables, and reading it takes SELECT on it: without that privilege, or with
 // row security in force for the caller on either table, the page reads the
 // app tables, where both apply. PostgreSQL calls: runs inside guarded().
-bool caller_sees_what_keys_show(Oid schema, SyncTable table) {
-  const std::string keys = std::string("sync_key_") + table_name(table);
-  const Oid keys_relid = get_relname_relid(keys.c_str(), schema);
+bool caller_sees_what_keys_show(Oid schema, SyncTable table, const char *key_table) {
+  const Oid keys_relid = get_relname_relid(key_table, schema);
   if (!OidIsValid(keys_relid) ||
       pg_class_aclcheck(keys_relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
     return false;
@@ -140,12 +138,13 @@ void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args) {
   const bool tunes = shape.table == SyncTable::tune;
   const bool page = shape.kind == QueryKind::keyset_rows || shape.kind == QueryKind::envelope;
   if (!args.genre_ids || !(page || (!tunes && shape.kind == QueryKind::offset_rows))) return;
+  const char *key_table = tunes ? nullptr : key_table_name(shape.table);
   bool in_use = false;
   guarded([&] {
     in_use = fires_always(schema, "tune", tune_triggers) &&
              (tunes ? tune_indexes_valid(schema)
                     : fires_always(schema, table_name(shape.table), row_table_triggers) &&
-                          caller_sees_what_keys_show(schema, shape.table));
+                          caller_sees_what_keys_show(schema, shape.table, key_table));
   });
   if (!in_use) return;
   if (const std::optional<DistinctGenres> genres = distinct_genres(*args.genre_ids)) {

@@ -16,9 +16,8 @@ std::string bounds_query(const RowsShape &shape, const std::string &rows,
       // subquery cannot be flattened, so no plan reads the whole filter
       // (its tune join above all) for a few thousand rows. A fixed seed
       // gives the same bounds for the same data.
-      keys = schema + "." + table_name(shape.table) + " s TABLESAMPLE BERNOULLI ($" +
-             std::to_string(static_cast<int>(param_sample_percent)) +
-             ") REPEATABLE (0) CROSS JOIN LATERAL (SELECT f.last_modified_at, f.id FROM (" +
+      keys = schema + "." + table_name(shape.table) + " s TABLESAMPLE BERNOULLI (" +
+             rows_param(param_sample_percent) + ") REPEATABLE (0) CROSS JOIN LATERAL (SELECT f.last_modified_at, f.id FROM (" +
              rows + ") f WHERE f.id OPERATOR(pg_catalog.=) s.id OFFSET 0) k";
       break;
     default: throw std::logic_error("not a bounds shape");
@@ -29,7 +28,7 @@ std::string bounds_query(const RowsShape &shape, const std::string &rows,
   return "SELECT q.part, pg_catalog.count(*),"
          " (pg_catalog.array_agg(q.last_modified_at" + last + ","
          " (pg_catalog.array_agg(q.id" + last +
-         " FROM (SELECT pg_catalog.ntile($" + std::to_string(static_cast<int>(param_parts)) +
+         " FROM (SELECT pg_catalog.ntile(" + rows_param(param_parts) +
          ") OVER (ORDER BY k.last_modified_at, k.id) AS part, k.last_modified_at, k.id"
          " FROM " + keys + ") q GROUP BY q.part ORDER BY q.part";
 }

@@ -30,14 +30,12 @@ int bound_index(BoundKind kind) {
   throw std::logic_error("bad BoundKind");
 }
 
-std::string param(RowsParam p) { return "$" + std::to_string(static_cast<int>(p)); }
-
 // The seed's filter. Note and reference rows take it from their tune; tunes
 // from themselves, so `t` is the tune alias in both.
 std::string genre_filter() {
-  return "((t.genre OPERATOR(pg_catalog.=) ANY (" + param(param_genre_ids) +
+  return "((t.genre OPERATOR(pg_catalog.=) ANY (" + rows_param(param_genre_ids) +
          ") AND t.private_for IS NULL) OR t.private_for OPERATOR(pg_catalog.=) " +
-         param(param_user_id) + ")";
+         rows_param(param_user_id) + ")";
 }
 
 // `row` is the alias of the table whose (last_modified_at, id) pages. Both
@@ -48,10 +46,10 @@ std::string bound(BoundKind kind, const std::string &row, const char *op, RowsPa
   const std::string oper = std::string(" OPERATOR(pg_catalog.") + op + ") ";
   switch (kind) {
     case BoundKind::none: return {};
-    case BoundKind::timestamp: return " AND " + row + ".last_modified_at" + oper + param(ts);
+    case BoundKind::timestamp: return " AND " + row + ".last_modified_at" + oper + rows_param(ts);
     case BoundKind::timestamp_and_id:
-      return " AND (" + row + ".last_modified_at, " + row + ".id)" + oper + "(" + param(ts) +
-             ", " + param(id) + ")";
+      return " AND (" + row + ".last_modified_at, " + row + ".id)" + oper + "(" + rows_param(ts) +
+             ", " + rows_param(id) + ")";
   }
   throw std::logic_error("bad BoundKind");
 }
@@ -61,28 +59,44 @@ std::string key_bounds(const RowsShape &shape, const std::string &alias) {
   std::string sql = bound(shape.after, alias, ">", param_after_ts, param_after_id) +
                     bound(shape.until, alias, "<=", param_until_ts, param_until_id);
   if (shape.kind != QueryKind::offset_rows)
-    sql += " AND " + alias + ".last_modified_at OPERATOR(pg_catalog.<) " + param(param_horizon);
+    sql += " AND " + alias + ".last_modified_at OPERATOR(pg_catalog.<) " + rows_param(param_horizon);
   return sql;
+}
+
+// One ordered stream per genre of the array (public rows of that genre) and
+// one of the user's private rows, under UNION ALL: "(<select_from> WHERE
+// <live><alias>.genre = ($2)[i] AND <alias>.private_for IS NULL<tail>)" and
+// "(<select_from> WHERE <live><alias>.private_for = $1<tail>)". `tail` holds
+// the rest of each stream: its other conditions, ORDER BY and LIMIT. Each
+// stream is a subquery of its own, ordered and limited: planned apart, its
+// genre is a constant of the index's first column, so the index reads it in
+// key order, and Merge Append merges the streams lazily. (Pulled up into the
+// UNION ALL, it would lose that.) The genres arrive distinct and without
+// NULLs, so no row is in two streams.
+std::string genre_streams(const RowsShape &shape, const std::string &select_from,
+                          const std::string &alias, const std::string &live,
+                          const std::string &tail) {
+  std::string streams;
+  for (int i = 1; i <= shape.genre_streams; ++i)
+    streams += "(" + select_from + " WHERE " + live + alias + ".genre OPERATOR(pg_catalog.=) (" +
+               rows_param(param_genre_ids) + ")[" + std::to_string(i) + "] AND " + alias +
+               ".private_for IS NULL" + tail + ") UNION ALL ";
+  return streams + "(" + select_from + " WHERE " + live + alias +
+         ".private_for OPERATOR(pg_catalog.=) " + rows_param(param_user_id) + tail + ")";
 }
 
 // Tunes by genre: the streams come from the key index's two indexes on tune
 // itself, (genre, last_modified_at, id) of public tunes and (private_for,
-// last_modified_at, id), each ordered and limited, merged by Merge Append.
+// last_modified_at, id).
 std::string tunes_by_genre(const RowsShape &shape, const std::string &schema) {
   if (shape.access != RowsAccess::keys_by_genre || shape.kind == QueryKind::offset_rows)
     throw std::logic_error("tunes are read by genre only, and have no drop-in");
   // As filtered_rows: a first sync has no use for deleted tunes.
   const std::string live = shape.after == BoundKind::none ? " AND NOT t.deleted" : "";
   const std::string tail = live + key_bounds(shape, "t") +
-                           " ORDER BY t.last_modified_at, t.id LIMIT " + param(param_limit) + ")";
-  std::string streams;
-  for (int i = 1; i <= shape.genre_streams; ++i)
-    streams += "(SELECT t.* FROM " + schema + ".tune t WHERE t.genre OPERATOR(pg_catalog.=) (" +
-               param(param_genre_ids) + ")[" + std::to_string(i) + "] AND t.private_for IS NULL" +
-               tail + " UNION ALL ";
-  streams += "(SELECT t.* FROM " + schema + ".tune t WHERE t.private_for OPERATOR(pg_catalog.=) " +
-             param(param_user_id) + tail;
-  return "SELECT s.* FROM (" + streams + ") s ORDER BY s.last_modified_at, s.id";
+                           " ORDER BY t.last_modified_at, t.id LIMIT " + rows_param(param_limit);
+  return "SELECT s.* FROM (" + genre_streams(shape, "SELECT t.* FROM " + schema + ".tune t", "t", "", tail) +
+         ") s ORDER BY s.last_modified_at, s.id";
 }
 
 // Keyset and envelope shapes: the rows through the key index, in key order,
@@ -96,23 +110,21 @@ std::string keyed_rows(const RowsShape &shape, const std::string &schema) {
     throw std::logic_error("the key index serves pages only");
   if (shape.table == SyncTable::tune) return tunes_by_genre(shape, schema);
   const std::string table = table_name(shape.table);
-  const std::string keys = schema + ".sync_key_" + table + " k";
+  const std::string keys = schema + "." + key_table_name(shape.table) + " k";
   const std::string own_rows =
-      " AND (k.user_ref IS NULL OR k.user_ref OPERATOR(pg_catalog.=) " + param(param_user_id) + ")";
-  const std::string page = " LIMIT " + param(param_limit) + " OFFSET " + param(param_offset);
+      " AND (k.user_ref IS NULL OR k.user_ref OPERATOR(pg_catalog.=) " + rows_param(param_user_id) + ")";
+  const std::string page = " LIMIT " + rows_param(param_limit) + " OFFSET " + rows_param(param_offset);
   const std::string by_key = " ORDER BY k.last_modified_at, k.id";
-  const std::string rows_of_keys = "SELECT r.* FROM (%keys%) s JOIN " + schema + "." + table +
-                                   " r ON r.id OPERATOR(pg_catalog.=) s.id"
-                                   " AND r.last_modified_at OPERATOR(pg_catalog.=) s.last_modified_at"
-                                   " ORDER BY s.last_modified_at, s.id";
   auto join_rows = [&](const std::string &key_query) {
-    std::string sql = rows_of_keys;
-    return sql.replace(sql.find("%keys%"), 6, key_query);
+    return "SELECT r.* FROM (" + key_query + ") s JOIN " + schema + "." + table +
+           " r ON r.id OPERATOR(pg_catalog.=) s.id"
+           " AND r.last_modified_at OPERATOR(pg_catalog.=) s.last_modified_at"
+           " ORDER BY s.last_modified_at, s.id";
   };
   if (shape.access == RowsAccess::keys_by_time) {
     const std::string filter =
-        " WHERE k.tune_live AND (k.genre OPERATOR(pg_catalog.=) ANY (" + param(param_genre_ids) +
-        ") OR k.private_for OPERATOR(pg_catalog.=) " + param(param_user_id) + ")" + own_rows;
+        " WHERE k.tune_live AND (k.genre OPERATOR(pg_catalog.=) ANY (" + rows_param(param_genre_ids) +
+        ") OR k.private_for OPERATOR(pg_catalog.=) " + rows_param(param_user_id) + ")" + own_rows;
     if (offset)
       return join_rows("SELECT k.last_modified_at, k.id FROM " + keys + filter +
                        key_bounds(shape, "k") + by_key + page);
@@ -123,25 +135,15 @@ std::string keyed_rows(const RowsShape &shape, const std::string &schema) {
            " AND r.id OPERATOR(pg_catalog.=) k.id" + filter + key_bounds(shape, "k") +
            key_bounds(shape, "r") + " ORDER BY r.last_modified_at, r.id";
   }
-  // keys_by_genre: the genres arrive distinct and without NULLs, so no key
-  // is in two streams. Each stream is a subquery of its own, ordered and
-  // limited: planned apart, its genre is a constant of the index's first
-  // column, so the index reads it in key order, and Merge Append merges the
-  // streams lazily. (Pulled up into the UNION ALL, it would lose that.)
+  // keys_by_genre. The drop-ins' streams hold the offset too.
   const std::string stream_order =
       by_key + " LIMIT " +
-      (offset ? "(" + param(param_limit) + "::pg_catalog.int8 OPERATOR(pg_catalog.+) " +
-                    param(param_offset) + ")"
-              : param(param_limit));
-  std::string streams;
-  for (int i = 1; i <= shape.genre_streams; ++i)
-    streams += "(SELECT k.last_modified_at, k.id FROM " + keys +
-               " WHERE k.tune_live AND k.genre OPERATOR(pg_catalog.=) (" + param(param_genre_ids) +
-               ")[" + std::to_string(i) + "] AND k.private_for IS NULL" + own_rows +
-               key_bounds(shape, "k") + stream_order + ") UNION ALL ";
-  streams += "(SELECT k.last_modified_at, k.id FROM " + keys +
-             " WHERE k.tune_live AND k.private_for OPERATOR(pg_catalog.=) " + param(param_user_id) +
-             own_rows + key_bounds(shape, "k") + stream_order + ")";
+      (offset ? "(" + rows_param(param_limit) + "::pg_catalog.int8 OPERATOR(pg_catalog.+) " +
+                    rows_param(param_offset) + ")"
+              : rows_param(param_limit));
+  const std::string streams =
+      genre_streams(shape, "SELECT k.last_modified_at, k.id FROM " + keys, "k", "k.tune_live AND ",
+                    own_rows + key_bounds(shape, "k") + stream_order);
   if (offset)
     return join_rows("SELECT m.last_modified_at, m.id FROM (" + streams +
                      ") m ORDER BY m.last_modified_at, m.id" + page);
@@ -165,12 +167,12 @@ std::string filtered_rows(const RowsShape &shape, const std::string &schema) {
       sql += " AND NOT t.deleted";
   } else {
     sql += " AND NOT t.deleted AND (r.user_ref IS NULL OR r.user_ref OPERATOR(pg_catalog.=) " +
-           param(param_user_id) + ")";
+           rows_param(param_user_id) + ")";
   }
   sql += bound(shape.after, row, ">", param_after_ts, param_after_id);
   sql += bound(shape.until, row, "<=", param_until_ts, param_until_id);
   if (shape.kind == QueryKind::keyset_rows || shape.kind == QueryKind::envelope)
-    sql += " AND " + row + ".last_modified_at OPERATOR(pg_catalog.<) " + param(param_horizon);
+    sql += " AND " + row + ".last_modified_at OPERATOR(pg_catalog.<) " + rows_param(param_horizon);
   sql += " ORDER BY " + row + ".last_modified_at, " + row + ".id";
   return sql;
 }
@@ -204,6 +206,17 @@ const char *table_name(SyncTable table) {
   throw std::logic_error("bad SyncTable");
 }
 
+const char *key_table_name(SyncTable table) {
+  switch (table) {
+    case SyncTable::note: return "sync_key_note";
+    case SyncTable::reference: return "sync_key_reference";
+    case SyncTable::tune: break;
+  }
+  throw std::logic_error("tunes have no key table");
+}
+
+std::string rows_param(RowsParam p) { return "$" + std::to_string(static_cast<int>(p)); }
+
 SyncTable parse_table(std::string_view name, const char *arg) {
   for (SyncTable table : {SyncTable::note, SyncTable::reference, SyncTable::tune})
     if (name == table_name(table)) return table;
@@ -223,25 +236,25 @@ std::string rows_query(const RowsShape &shape, const std::string &schema) {
   switch (shape.kind) {
     case QueryKind::offset_rows:
       if (shape.access != RowsAccess::app_tables) return rows;  // the page already
-      return rows + " LIMIT " + param(param_limit) + " OFFSET " + param(param_offset);
+      return rows + " LIMIT " + rows_param(param_limit) + " OFFSET " + rows_param(param_offset);
     case QueryKind::keyset_rows:
-      return rows + " LIMIT " + param(param_limit);
+      return rows + " LIMIT " + rows_param(param_limit);
     case QueryKind::envelope: {
       // One row past the page tells has_more without another round trip.
       // Each row becomes jsonb once, beside its key and its position; the
       // aggregates read the rows in the order the limited scan returns them
       // (no aggregate sort of jsonb values), which halves the envelope's cost.
       const std::string in_page = " FILTER (WHERE s.n OPERATOR(pg_catalog.<=) " +
-                                  param(param_offset) + ")";
+                                  rows_param(param_offset) + ")";
       return "SELECT COALESCE(pg_catalog.jsonb_agg(s.j)" + in_page +
              ", '[]'::pg_catalog.jsonb),"
              " pg_catalog.count(*)" + in_page + ","
-             " pg_catalog.count(*) OPERATOR(pg_catalog.>) " + param(param_offset) + ","
+             " pg_catalog.count(*) OPERATOR(pg_catalog.>) " + rows_param(param_offset) + ","
              " (pg_catalog.array_agg(s.last_modified_at ORDER BY s.n DESC)" + in_page + ")[1],"
              " (pg_catalog.array_agg(s.id ORDER BY s.n DESC)" + in_page + ")[1]"
              " FROM (SELECT pg_catalog.to_jsonb(p) AS j, p.last_modified_at, p.id,"
              " pg_catalog.row_number() OVER () AS n FROM (" + rows + " LIMIT " +
-             param(param_limit) + ") p) s";
+             rows_param(param_limit) + ") p) s";
     }
     case QueryKind::checksum: {
       // Per row: the first 64 bits of md5('<uuid>:<unix micros>'); summed

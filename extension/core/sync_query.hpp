@@ -85,6 +85,11 @@ int query_slot(const RowsShape &shape);
 int query_slot(GenreSource source);
 
 const char *table_name(SyncTable table);
+// The key index's side table of note or reference (the key index serves
+// tunes from indexes on tune itself); throws std::logic_error for tune.
+const char *key_table_name(SyncTable table);
+// "$<n>": how the query texts reference a parameter.
+std::string rows_param(RowsParam p);
 // Throws 22023 naming the argument for anything but note, reference, tune.
 SyncTable parse_table(std::string_view name, const char *arg);
 
