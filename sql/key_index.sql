@@ -21,8 +21,8 @@ SELECT sync_safe_horizon() > (SELECT max(last_modified_at)
 SELECT * FROM sync_check_key_index();
 SELECT * FROM sync_enable_key_index();
 SELECT * FROM sync_check_key_index();
--- The app tables' (last_modified_at, id) indexes a deployment has; without
--- them the merge join of keys by time has nothing ordered to merge with.
+-- The indexes a deployment has: tunes of more than 8 genres walk tune's own
+-- (last_modified_at, id) index.
 CREATE TEMP TABLE created_indexes AS SELECT * FROM sync_create_indexes();
 SELECT count(*) FILTER (WHERE NOT present) AS missing FROM sync_required_indexes();
 
@@ -245,6 +245,83 @@ FROM (SELECT (SELECT coalesce(array_agg(x ORDER BY w.page_no, e.o), '{}')
 SELECT pg_stat_get_xact_numscans('genre_sync_tune_genre_key_idx'::regclass) > 0 AS genre_index_read,
        pg_stat_get_xact_numscans('genre_sync_tune_private_key_idx'::regclass) > 0 AS private_index_read;
 ROLLBACK TO SAVEPOINT tunes;
+
+-- A run of equal timestamps (one bulk write stamps thousands of rows alike),
+-- walked by time. A merge join of keys and rows that merges on
+-- last_modified_at alone rescans the run for every key; a lookup by
+-- (last_modified_at, id) through an index on last_modified_at alone reads
+-- the run for every key. A generic plan did the first with the seed's
+-- single-column note index. So the pages merge-join only while the table's
+-- (last_modified_at, id) index is its one ordered path by time, and fetch
+-- each key's row by primary key otherwise: with our index alone, with the
+-- seed's beside it, and with the seed's alone. 400 notes stamped alike,
+-- walked whole and up to the middle of the run at pages of 1 and 7: the
+-- index entries read stay within twice the notes in the walked range
+-- (versions earlier tests left dead may be read too), and which index was
+-- scanned shows the access.
+SAVEPOINT equal_stamps;
+INSERT INTO note (id, user_ref, tune_ref, note_text, last_modified_at)
+SELECT md5('run-note-' || i)::uuid, NULL, regress.tune(CASE WHEN i % 2 = 0 THEN 50 ELSE 64 END),
+       'run ' || i, '2023-05-01 12:00:00'
+FROM generate_series(1, 400) AS i;
+-- Index entries read on note: through the primary key, and through the rest.
+CREATE FUNCTION pg_temp.note_index_reads(OUT by_pkey bigint, OUT by_others bigint)
+LANGUAGE sql AS $$
+    SELECT coalesce(sum(pg_stat_get_xact_tuples_returned(indexrelid)) FILTER (WHERE indisprimary), 0),
+           coalesce(sum(pg_stat_get_xact_tuples_returned(indexrelid)) FILTER (WHERE NOT indisprimary), 0)
+    FROM pg_index WHERE indrelid = 'note'::regclass
+$$;
+CREATE FUNCTION pg_temp.counted_walk(p_size int, p_until_id uuid, OUT got text[],
+                                     OUT index_entries bigint, OUT read_by text)
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_before record;
+    v_after record;
+BEGIN
+    -- Not inlined: the counts are read before and after the walk.
+    EXECUTE 'SELECT * FROM pg_temp.note_index_reads()' INTO v_before;
+    got := pg_temp.page_walk('notes', regress.u(8), regress.genres_with_tunes(), p_size, NULL, NULL,
+                             CASE WHEN p_until_id IS NOT NULL THEN timestamp '2023-05-01 12:00:00' END,
+                             p_until_id);
+    EXECUTE 'SELECT * FROM pg_temp.note_index_reads()' INTO v_after;
+    index_entries := v_after.by_pkey + v_after.by_others - v_before.by_pkey - v_before.by_others;
+    -- Planning reads an entry or two; an access reads one or more a row.
+    read_by := concat_ws(' and ',
+                         CASE WHEN v_after.by_pkey - v_before.by_pkey >= cardinality(got)
+                              THEN 'primary key' END,
+                         CASE WHEN v_after.by_others - v_before.by_others >= cardinality(got)
+                              THEN 'time index' END);
+END
+$$;
+CREATE FUNCTION pg_temp.run_walks(p_indexes text)
+RETURNS TABLE (indexes text, access text, walk text, size int, rows int, read_by text,
+               linear boolean, same_rows boolean)
+LANGUAGE sql AS $$
+    SELECT p_indexes, pg_temp.access(regress.u(8), regress.genres_with_tunes()), u.label, s.size,
+           cardinality(w.got), w.read_by,
+           w.index_entries <= 2 * (SELECT count(*) FROM note n
+                                   WHERE u.until_id IS NULL
+                                      OR (n.last_modified_at, n.id) <= (u.until_ts, u.until_id)),
+           w.got IS NOT DISTINCT FROM regress.ref_page('notes', regress.u(8),
+                                                       regress.genres_with_tunes(), NULL, NULL,
+                                                       NULL, u.until_ts, u.until_id)
+    FROM (VALUES ('whole', NULL::timestamp, NULL::uuid),
+                 ('to mid-run', '2023-05-01 12:00:00', '80000000-0000-0000-0000-000000000000'))
+             AS u(label, until_ts, until_id)
+    CROSS JOIN (VALUES (1), (7)) AS s(size)
+    CROSS JOIN LATERAL pg_temp.counted_walk(s.size, u.until_id) AS w
+    ORDER BY u.label DESC, s.size
+$$;
+-- Generic plans, as a sync worker's long session ends up with: planned
+-- once, without the actual values.
+SET LOCAL plan_cache_mode = force_generic_plan;
+SELECT * FROM pg_temp.run_walks('ours');
+CREATE INDEX regress_note_time ON note (last_modified_at);
+SELECT * FROM pg_temp.run_walks('ours and the seed''s');
+DROP INDEX genre_sync_note_last_modified_at_id_idx;
+SELECT * FROM pg_temp.run_walks('the seed''s');
+RESET plan_cache_mode;
+ROLLBACK TO SAVEPOINT equal_stamps;
 
 -- Writes of every kind keep the keys exact. Notes and references of public
 -- tunes (tune 50 irish, tune 64 oldtime), of user 1's private tune 1, owned

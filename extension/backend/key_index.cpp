@@ -12,10 +12,13 @@ extern "C" {
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/transam.h"
+#include "catalog/pg_am_d.h"
 #include "catalog/pg_index.h"
 #include "commands/trigger.h"
 #include "utils/acl.h"
+#include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/relcache.h"
 #include "utils/rls.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
@@ -89,6 +92,54 @@ bool tune_indexes_valid(Oid schema) {
   return true;
 }
 
+// Whether the rows' table is read in time order only through btree indexes
+// on (last_modified_at, id), and at least one of them serves any query:
+// then a merge join with the keys can only merge on both columns. An index
+// led by last_modified_at alone (the seed's note index) is a cheaper path
+// in that order, and a plan merging on that column only rescans, for every
+// key, the run of rows that share its timestamp. PostgreSQL calls: runs
+// inside guarded().
+bool is_btree(Oid index) {
+  HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(index));
+  if (!HeapTupleIsValid(tuple)) return false;
+  const bool btree = reinterpret_cast<Form_pg_class>(GETSTRUCT(tuple))->relam == BTREE_AM_OID;
+  ReleaseSysCache(tuple);
+  return btree;
+}
+
+bool time_order_is_by_key(Oid schema, SyncTable table) {
+  const Oid relid = get_relname_relid(table_name(table), schema);
+  if (!OidIsValid(relid)) return false;
+  const AttrNumber ts = get_attnum(relid, "last_modified_at");
+  const AttrNumber id = get_attnum(relid, "id");
+  Relation rel = table_open(relid, AccessShareLock);
+  List *indexes = RelationGetIndexList(rel);
+  table_close(rel, NoLock);
+  bool by_key = false, by_time_alone = false;
+  ListCell *cell;
+  foreach (cell, indexes) {
+    const Oid index = lfirst_oid(cell);
+    HeapTuple tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index));
+    if (!HeapTupleIsValid(tuple)) continue;
+    const Form_pg_index form = reinterpret_cast<Form_pg_index>(GETSTRUCT(tuple));
+    if (form->indnkeyatts >= 1 && form->indkey.values[0] == ts &&
+        is_btree(index)) {
+      bool isnull = false;
+      const int2vector *options = reinterpret_cast<const int2vector *>(DatumGetPointer(
+          SysCacheGetAttr(INDEXRELID, tuple, Anum_pg_index_indoption, &isnull)));
+      const bool pair = form->indnkeyatts >= 2 && form->indkey.values[1] == id &&
+                        options->values[0] == options->values[1];
+      if (!pair)
+        by_time_alone = true;
+      else if (form->indisvalid && heap_attisnull(tuple, Anum_pg_index_indpred, nullptr))
+        by_key = true;
+    }
+    ReleaseSysCache(tuple);
+  }
+  list_free(indexes);
+  return by_key && !by_time_alone;
+}
+
 struct DistinctGenres {
   Datum array;
   int count;
@@ -153,8 +204,11 @@ void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args) {
     args.genre_ids = genres->array;
   } else if (!tunes) {
     // Tunes of many genres walk tune's own (last_modified_at, id) index,
-    // reading the genre from the row: there is no tune probe to save.
-    shape.access = RowsAccess::keys_by_time;
+    // reading the genre from the row: there is no tune probe to save. The
+    // drop-ins fetch only their page's rows, by id, past the offset.
+    bool merge = false;
+    if (page) guarded([&] { merge = time_order_is_by_key(schema, shape.table); });
+    shape.access = merge ? RowsAccess::keys_by_time_merged : RowsAccess::keys_by_time;
   }
 }
 
@@ -163,17 +217,16 @@ int apply_planner_settings(const RowsShape &shape) {
   const int nest_level = NewGUCNestLevel();
   // Ordered index scans all the way up to LIMIT: no hash join, no sort, no
   // parallel gather; then the one join that keeps the order and reads only
-  // as far as needed: merge join for keys by time (both sides in key
-  // order), nested loop by id for keys by genre and for the drop-ins' pages
-  // (their offset is skipped over the keys).
+  // as far as needed: the merge join of keys and rows both in key order, or
+  // a nested loop fetching each key's row by id.
   set_planner_setting("enable_hashjoin", "off");
   set_planner_setting("enable_sort", "off");
   set_planner_setting("max_parallel_workers_per_gather", "0");
   // Their costs are those of whole scans cut by LIMIT; JIT would compile
   // for the whole scan.
   set_planner_setting("jit", "off");
-  const bool merge = shape.access == RowsAccess::keys_by_time && shape.kind != QueryKind::offset_rows;
-  set_planner_setting(merge ? "enable_nestloop" : "enable_mergejoin", "off");
+  set_planner_setting(shape.access == RowsAccess::keys_by_time_merged ? "enable_nestloop" : "enable_mergejoin",
+                      "off");
   return nest_level;
 }
 

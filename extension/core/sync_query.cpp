@@ -13,10 +13,11 @@ int access_index(const RowsShape &shape) {
   switch (shape.access) {
     case RowsAccess::app_tables: return 0;
     case RowsAccess::keys_by_time: return 1;
+    case RowsAccess::keys_by_time_merged: return 2;
     case RowsAccess::keys_by_genre:
       if (shape.genre_streams < 0 || shape.genre_streams > max_genre_streams)
         throw std::logic_error("genre_streams out of range");
-      return 2 + shape.genre_streams;
+      return 3 + shape.genre_streams;
   }
   throw std::logic_error("bad RowsAccess");
 }
@@ -115,24 +116,35 @@ std::string keyed_rows(const RowsShape &shape, const std::string &schema) {
       " AND (k.user_ref IS NULL OR k.user_ref OPERATOR(pg_catalog.=) " + rows_param(param_user_id) + ")";
   const std::string page = " LIMIT " + rows_param(param_limit) + " OFFSET " + rows_param(param_offset);
   const std::string by_key = " ORDER BY k.last_modified_at, k.id";
+  // Each key's row by primary key alone: with an equality on
+  // last_modified_at the planner may look rows up through an index on that
+  // column, reading a whole run of equal timestamps for every key (one bulk
+  // update stamps thousands of rows alike). The timestamp is still compared
+  // (a key the triggers missed must not put a row out of order), in a form
+  // no index serves.
   auto join_rows = [&](const std::string &key_query) {
     return "SELECT r.* FROM (" + key_query + ") s JOIN " + schema + "." + table +
            " r ON r.id OPERATOR(pg_catalog.=) s.id"
-           " AND r.last_modified_at OPERATOR(pg_catalog.=) s.last_modified_at"
+           " AND r.last_modified_at IS NOT DISTINCT FROM s.last_modified_at"
            " ORDER BY s.last_modified_at, s.id";
   };
-  if (shape.access == RowsAccess::keys_by_time) {
-    const std::string filter =
-        " WHERE k.tune_live AND (k.genre OPERATOR(pg_catalog.=) ANY (" + rows_param(param_genre_ids) +
-        ") OR k.private_for OPERATOR(pg_catalog.=) " + rows_param(param_user_id) + ")" + own_rows;
-    if (offset)
-      return join_rows("SELECT k.last_modified_at, k.id FROM " + keys + filter +
-                       key_bounds(shape, "k") + by_key + page);
+  const std::string time_filter =
+      " WHERE k.tune_live AND (k.genre OPERATOR(pg_catalog.=) ANY (" + rows_param(param_genre_ids) +
+      ") OR k.private_for OPERATOR(pg_catalog.=) " + rows_param(param_user_id) + ")" + own_rows;
+  if (shape.access == RowsAccess::keys_by_time)
+    return join_rows("SELECT k.last_modified_at, k.id FROM " + keys + time_filter +
+                     key_bounds(shape, "k") + by_key +
+                     (offset ? page : " LIMIT " + rows_param(param_limit)));
+  if (shape.access == RowsAccess::keys_by_time_merged) {
+    if (offset) throw std::logic_error("the drop-ins fetch their page's rows by id");
     // Both sides are read in key order from the cursor on, so the merge join
-    // walks each once and stops at LIMIT.
+    // walks each once and stops at LIMIT. Only while the table's
+    // (last_modified_at, id) index is its one ordered path by time (see
+    // choose_rows_access): one on last_modified_at alone would let the plan
+    // merge on that column only and rescan runs of equal timestamps.
     return "SELECT r.* FROM " + keys + " JOIN " + schema + "." + table +
            " r ON r.last_modified_at OPERATOR(pg_catalog.=) k.last_modified_at"
-           " AND r.id OPERATOR(pg_catalog.=) k.id" + filter + key_bounds(shape, "k") +
+           " AND r.id OPERATOR(pg_catalog.=) k.id" + time_filter + key_bounds(shape, "k") +
            key_bounds(shape, "r") + " ORDER BY r.last_modified_at, r.id";
   }
   // keys_by_genre. The drop-ins' streams hold the offset too.

@@ -48,7 +48,10 @@ inline constexpr int rows_param_count = param_sample_percent;
 // key and what the filter reads from its tune.
 enum class RowsAccess {
   app_tables,     // the table's (last_modified_at, id) index, each row's tune probed
-  keys_by_time,   // the key index in key order, filtered index-only, merge-joined to the rows
+  keys_by_time,   // the key index in key order, filtered index-only, each key's row
+                  // fetched by id
+  keys_by_time_merged,  // the same keys merge-joined to the table's own
+                        // (last_modified_at, id) index, walking both once
   keys_by_genre,  // one ordered key stream per genre and one of the user's private
                   // tunes, merged, each key's row fetched by id
 };
@@ -70,7 +73,7 @@ enum class GenreSource { effective, playlist_tunes };
 
 // Dense numbering of every kept plan, for a fixed-size plan cache: the rows
 // shapes first, then the queries of fixed text.
-inline constexpr int rows_access_variants = 2 + (max_genre_streams + 1);
+inline constexpr int rows_access_variants = 3 + (max_genre_streams + 1);
 inline constexpr int rows_slot_count = 3 * 6 * 3 * 3 * 2 * rows_access_variants;
 enum FixedSlot {
   effective_genres_slot = rows_slot_count,

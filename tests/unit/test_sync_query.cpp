@@ -33,8 +33,8 @@ TEST_CASE("every query shape has its own plan slot") {
         for (auto until : all_bounds)
           for (auto type : {BoundType::timestamptz, BoundType::timestamp}) {
             slots.insert(gs::query_slot(RowsShape{table, kind, after, until, type}));
-            slots.insert(gs::query_slot(
-                RowsShape{table, kind, after, until, type, gs::RowsAccess::keys_by_time}));
+            for (auto by_time : {gs::RowsAccess::keys_by_time, gs::RowsAccess::keys_by_time_merged})
+              slots.insert(gs::query_slot(RowsShape{table, kind, after, until, type, by_time}));
             for (int n = 0; n <= gs::max_genre_streams; ++n)
               slots.insert(gs::query_slot(
                   RowsShape{table, kind, after, until, type, gs::RowsAccess::keys_by_genre, n}));
@@ -47,9 +47,27 @@ TEST_CASE("every query shape has its own plan slot") {
   CHECK(gs::horizon_publish_slot == gs::query_slot_count - 1);
 }
 
-TEST_CASE("key index, by time: filtered keys merge-joined to the rows, bounded on both sides") {
+TEST_CASE("key index, by time: the page's keys in key order, each key's row by primary key") {
   const RowsShape shape{SyncTable::reference, QueryKind::keyset_rows, BoundKind::timestamp_and_id,
                         BoundKind::timestamp, BoundType::timestamptz, gs::RowsAccess::keys_by_time};
+  const std::string sql = gs::rows_query(shape, "app");
+  CHECK(contains(sql, "SELECT r.* FROM (SELECT k.last_modified_at, k.id FROM app.sync_key_reference k "
+                      "WHERE k.tune_live AND (k.genre OPERATOR(pg_catalog.=) ANY ($2) OR k.private_for "
+                      "OPERATOR(pg_catalog.=) $1) AND (k.user_ref IS NULL OR k.user_ref "
+                      "OPERATOR(pg_catalog.=) $1) AND (k.last_modified_at, k.id) OPERATOR(pg_catalog.>) "
+                      "($3, $4) AND k.last_modified_at OPERATOR(pg_catalog.<=) $5 AND k.last_modified_at "
+                      "OPERATOR(pg_catalog.<) $9 ORDER BY k.last_modified_at, k.id LIMIT $7) s"));
+  // Only the id is an index condition of the lookup: an equality on the
+  // timestamp could send it through an index on last_modified_at alone.
+  CHECK(contains(sql, ") s JOIN app.reference r ON r.id OPERATOR(pg_catalog.=) s.id AND "
+                      "r.last_modified_at IS NOT DISTINCT FROM s.last_modified_at ORDER BY "
+                      "s.last_modified_at, s.id LIMIT $7"));
+  CHECK_FALSE(contains(sql, "r.last_modified_at OPERATOR"));
+}
+
+TEST_CASE("key index, by time, merged: keys merge-joined to the rows, bounded on both sides") {
+  const RowsShape shape{SyncTable::reference, QueryKind::keyset_rows, BoundKind::timestamp_and_id,
+                        BoundKind::timestamp, BoundType::timestamptz, gs::RowsAccess::keys_by_time_merged};
   const std::string sql = gs::rows_query(shape, "app");
   CHECK(contains(sql, "SELECT r.* FROM app.sync_key_reference k JOIN app.reference r ON "
                       "r.last_modified_at OPERATOR(pg_catalog.=) k.last_modified_at AND r.id "
@@ -62,6 +80,11 @@ TEST_CASE("key index, by time: filtered keys merge-joined to the rows, bounded o
     CHECK(contains(sql, alias + ".last_modified_at OPERATOR(pg_catalog.<) $9"));
   }
   CHECK(contains(sql, "ORDER BY r.last_modified_at, r.id LIMIT $7"));
+  // The drop-ins skip their offset over keys and fetch only the page by id.
+  CHECK_THROWS_AS(gs::rows_query({SyncTable::note, QueryKind::offset_rows, BoundKind::none, BoundKind::none,
+                                  BoundType::timestamptz, gs::RowsAccess::keys_by_time_merged},
+                                 "app"),
+                  std::logic_error);
 }
 
 TEST_CASE("key index, by genre: one stream per genre and the private one, merged") {
@@ -74,7 +97,7 @@ TEST_CASE("key index, by genre: one stream per genre and the private one, merged
   CHECK_FALSE(contains(sql, "($2)[3]"));
   CHECK(contains(sql, "k.tune_live AND k.private_for OPERATOR(pg_catalog.=) $1 AND"));
   CHECK(contains(sql, ") s JOIN app.note r ON r.id OPERATOR(pg_catalog.=) s.id AND "
-                      "r.last_modified_at OPERATOR(pg_catalog.=) s.last_modified_at ORDER BY "
+                      "r.last_modified_at IS NOT DISTINCT FROM s.last_modified_at ORDER BY "
                       "s.last_modified_at, s.id LIMIT $7"));
   std::size_t streams = 0;
   for (std::size_t at = sql.find("FROM app.sync_key_note k"); at != std::string::npos;
