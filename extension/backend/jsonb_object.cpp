@@ -54,14 +54,20 @@ void JsonbObject::add_bool(const char *name, bool value) {
   pushJsonbValue(&state_, WJB_VALUE, &v);
 }
 
-void JsonbObject::add_jsonb(const char *name, Jsonb *value) {
+void JsonbObject::begin_array(const char *name) {
   key(name);
+  pushJsonbValue(&state_, WJB_BEGIN_ARRAY, nullptr);
+}
+
+void JsonbObject::add_element(Jsonb *value) {
   JsonbValue v;
   v.type = jbvBinary;
   v.val.binary.data = &value->root;
   v.val.binary.len = static_cast<int>(VARSIZE(value) - VARHDRSZ);
-  pushJsonbValue(&state_, WJB_VALUE, &v);
+  pushJsonbValue(&state_, WJB_ELEM, &v);
 }
+
+void JsonbObject::end_array() { pushJsonbValue(&state_, WJB_END_ARRAY, nullptr); }
 
 void JsonbObject::add_string_array(const char *name, ArrayType *texts) {
   key(name);

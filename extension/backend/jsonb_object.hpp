@@ -1,5 +1,6 @@
 // Building a jsonb object member by member. Every call may ereport, so use
-// it inside guarded(); keys and strings are copied by PostgreSQL.
+// it inside guarded(). Keys, strings and nested jsonb are referenced, not
+// copied, until finish() writes the object: they must live that long.
 #pragma once
 
 #include "backend/pg.hpp"
@@ -16,7 +17,9 @@ class JsonbObject {
   void add_string(const char *key, const char *value);  // nullptr: JSON null
   void add_int(const char *key, int64 value);
   void add_bool(const char *key, bool value);
-  void add_jsonb(const char *key, Jsonb *value);        // nested as is
+  void begin_array(const char *key);                    // then add_element()s, end_array()
+  void add_element(Jsonb *value);
+  void end_array();
   void add_string_array(const char *key, ArrayType *texts);
   Jsonb *finish();
 

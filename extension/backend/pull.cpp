@@ -64,29 +64,25 @@ NormalizedGenres normalize_genres(Oid schema, Datum genres) {
   return result;
 }
 
-// The envelope query's one row.
-struct PageSummary {
-  Jsonb *rows = nullptr;
-  int64 row_count = 0;
+// The envelope query's rows (each row's jsonb, last_modified_at, id), up to
+// one past the page; they stay in SPI_tuptable until SPI_finish().
+struct PageRows {
+  uint64 count = 0;  // of the page
   bool has_more = false;
   std::optional<Timestamp> last_ts;
   const pg_uuid_t *last_id = nullptr;
 };
 
-PageSummary read_page_summary() {
-  PageSummary page;
+PageRows read_page_rows(int page_size) {
+  PageRows page;
   guarded([&] {
-    if (SPI_processed != 1) elog(ERROR, "page query returned %lu rows", (unsigned long) SPI_processed);
-    HeapTuple row = SPI_tuptable->vals[0];
-    TupleDesc desc = SPI_tuptable->tupdesc;
-    bool isnull = false;
-    page.rows = DatumGetJsonbP(SPI_getbinval(row, desc, 1, &isnull));
-    page.row_count = DatumGetInt64(SPI_getbinval(row, desc, 2, &isnull));
-    page.has_more = DatumGetBool(SPI_getbinval(row, desc, 3, &isnull));
-    Datum last_ts = SPI_getbinval(row, desc, 4, &isnull);
-    if (!isnull) {
-      page.last_ts = DatumGetTimestamp(last_ts);
-      page.last_id = DatumGetUUIDP(SPI_getbinval(row, desc, 5, &isnull));
+    page.has_more = SPI_processed > static_cast<uint64>(page_size);
+    page.count = page.has_more ? static_cast<uint64>(page_size) : SPI_processed;
+    if (page.count > 0) {
+      HeapTuple last = SPI_tuptable->vals[page.count - 1];
+      bool isnull = false;
+      page.last_ts = DatumGetTimestamp(SPI_getbinval(last, SPI_tuptable->tupdesc, 2, &isnull));
+      page.last_id = DatumGetUUIDP(SPI_getbinval(last, SPI_tuptable->tupdesc, 3, &isnull));
     }
   });
   return page;
@@ -112,9 +108,11 @@ Datum pull_function(FunctionCallInfo fcinfo) {
   set_range(shape, args, after, until);
   // One row past the page tells has_more; at INT_MAX there is no room for it.
   args.limit = page_size < INT_MAX ? page_size + 1 : INT_MAX;
-  args.offset = page_size;
 
   const Oid schema = function_schema(fcinfo);
+  // The envelope is written here, not copied out of SPI's memory: it is as
+  // big as the page's rows.
+  MemoryContext result_context = CurrentMemoryContext;
   spi_connect();
   const NormalizedGenres genres =
       normalize_genres(schema, filter_genres(schema, given_genres, args.user_id));
@@ -123,7 +121,7 @@ Datum pull_function(FunctionCallInfo fcinfo) {
   args.horizon = horizon.value;
   choose_rows_access(schema, shape, args);
   run_rows_query(schema, shape, args, nullptr);
-  const PageSummary page = read_page_summary();
+  const PageRows page = read_page_rows(page_size);
 
   // Without rows the position stays where it was.
   std::string next_cursor;
@@ -148,8 +146,14 @@ Datum pull_function(FunctionCallInfo fcinfo) {
   guarded([&] {
     JsonbObject envelope;
     envelope.add_string("table", table_name(table));
-    envelope.add_jsonb("rows", page.rows);
-    envelope.add_int("row_count", page.row_count);
+    envelope.begin_array("rows");
+    for (uint64 i = 0; i < page.count; ++i) {
+      bool isnull = false;
+      envelope.add_element(
+          DatumGetJsonbP(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull)));
+    }
+    envelope.end_array();
+    envelope.add_int("row_count", static_cast<int64>(page.count));
     envelope.add_bool("has_more", page.has_more);
     envelope.add_string("next_cursor", next);
     envelope.add_string("cursor", cursor);
@@ -163,7 +167,9 @@ Datum pull_function(FunctionCallInfo fcinfo) {
     envelope.add_string("horizon_reason", horizon.reason);
     envelope.add_string_array("genres", DatumGetArrayTypeP(genres.array));
     envelope.add_string("genres_hash", genres.hash);
-    result = SPI_datumTransfer(JsonbPGetDatum(envelope.finish()), false, -1);
+    MemoryContext spi_context = MemoryContextSwitchTo(result_context);
+    result = JsonbPGetDatum(envelope.finish());
+    MemoryContextSwitchTo(spi_context);
     SPI_finish();
   });
   PG_RETURN_DATUM(result);
