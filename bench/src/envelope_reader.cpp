@@ -1,5 +1,6 @@
 #include "envelope_reader.hpp"
 
+#include <cctype>
 #include <optional>
 
 namespace gs::bench {
@@ -15,7 +16,7 @@ public:
     Envelope envelope() {
         Envelope e;
         bool saw_has_more = false, saw_rows = false;
-        object([&](const std::string& key) {
+        object([&](std::string_view key) {
             if (key == "has_more") {
                 e.has_more = boolean();
                 saw_has_more = true;
@@ -60,7 +61,8 @@ private:
         return true;
     }
 
-    // Calls member(key) with the reader on the member's value.
+    // Calls member(key) with the reader on the member's value. Keys are
+    // compared as written: the envelope's have nothing to escape.
     template <typename F>
     void object(F&& member) {
         expect('{');
@@ -69,7 +71,7 @@ private:
             return;
         }
         while (true) {
-            const std::string key = string();
+            const std::string_view key = raw_string();
             expect(':');
             member(key);
             if (peek() == ',') {
@@ -102,7 +104,7 @@ private:
     void rows(std::vector<RowKey>& out) {
         array([&] {
             std::optional<std::string> id, ts;
-            object([&](const std::string& key) {
+            object([&](std::string_view key) {
                 if (key == "id") id = string_or_null();
                 else if (key == "last_modified_at") ts = string_or_null();
                 else skip_value();
@@ -123,21 +125,38 @@ private:
         return string();
     }
 
-    std::string string() {
+    // The string's characters as written, its escapes checked but not
+    // decoded: most strings are only skipped, and a page holds thousands.
+    std::string_view raw_string() {
         expect('"');
-        std::string out;
+        const std::size_t start = pos_;
         while (true) {
+            while (pos_ < s_.size() && s_[pos_] != '"' && s_[pos_] != '\\') ++pos_;
             if (pos_ >= s_.size()) fail("unterminated string");
-            const char c = s_[pos_++];
-            if (c == '"') return out;
-            if (c != '\\') {
-                out.push_back(c);
-                continue;
-            }
+            if (s_[pos_++] == '"') return s_.substr(start, pos_ - 1 - start);
             if (pos_ >= s_.size()) fail("unterminated escape");
             const char e = s_[pos_++];
+            if (e == 'u') {
+                for (int digit = 0; digit < 4; ++digit, ++pos_)
+                    if (pos_ >= s_.size() || !std::isxdigit(static_cast<unsigned char>(s_[pos_])))
+                        fail("bad \\u escape");
+            } else if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos) {
+                fail("bad escape");
+            }
+        }
+    }
+
+    std::string string() {
+        const std::string_view raw = raw_string();
+        std::string out;
+        out.reserve(raw.size());
+        for (std::size_t i = 0; i < raw.size(); ++i) {
+            if (raw[i] != '\\') {
+                out.push_back(raw[i]);
+                continue;
+            }
+            const char e = raw[++i];
             switch (e) {
-                case '"': case '\\': case '/': out.push_back(e); break;
                 case 'b': out.push_back('\b'); break;
                 case 'f': out.push_back('\f'); break;
                 case 'n': out.push_back('\n'); break;
@@ -146,20 +165,20 @@ private:
                 case 'u':
                     // Keys and cursors are ASCII; other strings are skipped,
                     // so the escape is kept as written rather than decoded.
-                    if (pos_ + 4 > s_.size()) fail("short \\u escape");
-                    out.append("\\u").append(s_.substr(pos_, 4));
-                    pos_ += 4;
+                    out.append(raw.substr(i - 1, 6));
+                    i += 4;
                     break;
-                default: fail("bad escape");
+                default: out.push_back(e);  // " \ /
             }
         }
+        return out;
     }
 
     void skip_value() {
         const char c = peek();
-        if (c == '{') object([&](const std::string&) { skip_value(); });
+        if (c == '{') object([&](std::string_view) { skip_value(); });
         else if (c == '[') array([&] { skip_value(); });
-        else if (c == '"') string();
+        else if (c == '"') raw_string();
         else if (literal("true") || literal("false") || literal("null")) return;
         else skip_number();
     }

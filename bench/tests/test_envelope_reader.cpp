@@ -51,4 +51,9 @@ TEST_CASE("envelope: malformed or incomplete text is an error, not a short page"
                     EnvelopeError);
     CHECK_THROWS_WITH(read_envelope(R"({"has_more": false, "rows": [{"id": "a\q", "last_modified_at": "t"}]})"),
                       Catch::Contains("bad escape"));
+    // Skipped strings are checked too.
+    CHECK_THROWS_WITH(read_envelope(R"({"has_more": false, "rows": [], "note": "a\q"})"),
+                      Catch::Contains("bad escape"));
+    CHECK_THROWS_WITH(read_envelope(R"({"has_more": false, "rows": [], "note": "\u00"})"),
+                      Catch::Contains("bad \\u escape"));
 }
