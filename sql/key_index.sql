@@ -17,10 +17,45 @@ SELECT sync_safe_horizon() > (SELECT max(last_modified_at)
                                     UNION ALL SELECT last_modified_at FROM reference) AS s)
        AS horizon_after_fixture;
 
+-- Partition bounds of notes and references, read from the app tables, to
+-- compare with those read from the keys below.
+CREATE FUNCTION pg_temp.all_bounds()
+RETURNS TABLE (tbl text, user_k int, genres text[], parts int, after_ts timestamptz, part int,
+               after_cursor text, until_cursor text, estimated_rows bigint)
+LANGUAGE sql AS $$
+    SELECT t.tbl, u.k, g.genres, p.parts, a.ts, b.part, b.after_cursor, b.until_cursor,
+           b.estimated_rows
+    FROM (VALUES ('note'), ('reference')) AS t(tbl)
+    CROSS JOIN (VALUES (1), (2), (8)) AS u(k)
+    CROSS JOIN (VALUES (NULL::text[]), ('{irish,scottish}'), (regress.genres_with_tunes())) AS g(genres)
+    CROSS JOIN (VALUES (1), (3), (7)) AS p(parts)
+    CROSS JOIN (VALUES (NULL::timestamptz), ('2024-03-01')) AS a(ts)
+    CROSS JOIN LATERAL sync_partition_bounds(t.tbl, regress.u(u.k), g.genres, p.parts, a.ts) AS b
+$$;
+CREATE TEMP TABLE bounds_from_rows AS SELECT * FROM pg_temp.all_bounds();
+
 -- Off until enabled: no key, nothing in use.
 SELECT * FROM sync_check_key_index();
 SELECT * FROM sync_enable_key_index();
 SELECT * FROM sync_check_key_index();
+
+-- The bounds read the keys now (the key tables are scanned, the app tables
+-- are not), and are the same: on tables this small every user's rows are
+-- read whole and cut exactly.
+CREATE FUNCTION pg_temp.scans(p_tables regclass[]) RETURNS bigint LANGUAGE sql AS $$
+    SELECT sum(pg_stat_get_xact_numscans(r))::bigint
+    FROM (SELECT unnest(p_tables) UNION ALL
+          SELECT indexrelid FROM pg_index WHERE indrelid = ANY (p_tables)) AS s(r)
+$$;
+SELECT pg_temp.scans('{note,reference}') AS app_scans_before,
+       pg_temp.scans('{sync_key_note,sync_key_reference}') AS key_scans_before \gset
+CREATE TEMP TABLE bounds_from_keys AS SELECT * FROM pg_temp.all_bounds();
+SELECT pg_temp.scans('{note,reference}') = :app_scans_before AS app_tables_unread,
+       pg_temp.scans('{sync_key_note,sync_key_reference}') > :key_scans_before AS keys_read;
+SELECT (SELECT count(*) FROM bounds_from_rows) AS bounds,
+       (SELECT count(*) FROM ((TABLE bounds_from_rows EXCEPT ALL TABLE bounds_from_keys)
+                              UNION ALL (TABLE bounds_from_keys EXCEPT ALL TABLE bounds_from_rows)) d)
+           AS differences;
 -- The indexes a deployment has: tunes of more than 8 genres walk tune's own
 -- (last_modified_at, id) index.
 CREATE TEMP TABLE created_indexes AS SELECT * FROM sync_create_indexes();

@@ -184,19 +184,27 @@ void set_planner_setting(const char *name, const char *value) {
 
 }  // namespace
 
+bool keys_serve(Oid schema, SyncTable table) {
+  if (table == SyncTable::tune) return false;
+  bool in_use = false;
+  guarded([&] {
+    in_use = fires_always(schema, "tune", tune_triggers) &&
+             fires_always(schema, table_name(table), row_table_triggers) &&
+             caller_sees_what_keys_show(schema, table, key_table_name(table));
+  });
+  return in_use;
+}
+
 void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args) {
   shape.access = RowsAccess::app_tables;
   const bool tunes = shape.table == SyncTable::tune;
   const bool page = shape.kind == QueryKind::keyset_rows || shape.kind == QueryKind::envelope;
   if (!args.genre_ids || !(page || (!tunes && shape.kind == QueryKind::offset_rows))) return;
-  const char *key_table = tunes ? nullptr : key_table_name(shape.table);
   bool in_use = false;
-  guarded([&] {
-    in_use = fires_always(schema, "tune", tune_triggers) &&
-             (tunes ? tune_indexes_valid(schema)
-                    : fires_always(schema, table_name(shape.table), row_table_triggers) &&
-                          caller_sees_what_keys_show(schema, shape.table, key_table));
-  });
+  if (tunes)
+    guarded([&] { in_use = fires_always(schema, "tune", tune_triggers) && tune_indexes_valid(schema); });
+  else
+    in_use = keys_serve(schema, shape.table);
   if (!in_use) return;
   if (const std::optional<DistinctGenres> genres = distinct_genres(*args.genre_ids)) {
     shape.access = RowsAccess::keys_by_genre;
@@ -213,7 +221,11 @@ void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args) {
 }
 
 int apply_planner_settings(const RowsShape &shape) {
-  if (shape.access == RowsAccess::app_tables) return 0;
+  // Bounds read all of a user's keys, or a sample, and sort them: the
+  // planner's own choice.
+  if (shape.access == RowsAccess::app_tables || shape.kind == QueryKind::bounds ||
+      shape.kind == QueryKind::bounds_sampled)
+    return 0;
   const int nest_level = NewGUCNestLevel();
   // Ordered index scans all the way up to LIMIT: no hash join, no sort, no
   // parallel gather; then the one join that keeps the order and reads only

@@ -18,6 +18,10 @@ namespace gs::backend {
 // Otherwise the app tables.
 void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args);
 
+// Whether the key index is in use for notes or references and serves this
+// caller (the conditions above); never for tunes.
+bool keys_serve(Oid schema, SyncTable table);
+
 // PostgreSQL calls (run inside guarded()). The planner settings that give a
 // key index access its plan, for the query's run (its kept plan is made, and
 // remade, under them): returns the GUC nest level to pass to

@@ -15,6 +15,7 @@ extern "C" {
 #include "backend/cursor_args.hpp"
 #include "backend/fence.hpp"
 #include "backend/genres.hpp"
+#include "backend/key_index.hpp"
 #include "backend/plan_cache.hpp"
 #include "backend/rows_query.hpp"
 #include "core/error.hpp"
@@ -106,10 +107,14 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
   spi_connect();
   args.genre_ids = filter_genres(schema, given_genres, args.user_id);
   const BoundKind after = has_after ? BoundKind::timestamp : BoundKind::none;
+  // The key index holds every row's key and filter: neither the rows nor
+  // their tunes need reading, and the sample is of the narrow key table.
+  const RowsAccess access = keys_serve(schema, table) ? RowsAccess::keys_by_time : RowsAccess::app_tables;
   std::vector<PartSample> groups;
   if (sample.sampled) {
     args.sample_percent = static_cast<float>(sample.percent);
-    run_rows_query(schema, {table, QueryKind::bounds_sampled, after, BoundKind::none}, args, nullptr);
+    run_rows_query(schema, {table, QueryKind::bounds_sampled, after, BoundKind::none, BoundType::timestamptz, access},
+                   args, nullptr);
     groups = read_groups();
     // Too few of the user's rows in the sample to cut by evenly: the user
     // has a small share of the table, so reading their rows whole costs
@@ -117,7 +122,8 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
     if (total_rows(groups) < min_sampled_rows_per_part * args.parts) sample = {false, 100};
   }
   if (!sample.sampled) {
-    run_rows_query(schema, {table, QueryKind::bounds, after, BoundKind::none}, args, nullptr);
+    run_rows_query(schema, {table, QueryKind::bounds, after, BoundKind::none, BoundType::timestamptz, access},
+                   args, nullptr);
     groups = read_groups();
   }
 

@@ -10,6 +10,11 @@ std::string bounds_query(const RowsShape &shape, const std::string &rows,
   switch (shape.kind) {
     case QueryKind::bounds: keys = "(" + rows + ") k"; break;
     case QueryKind::bounds_sampled:
+      // Read from the key index, the rows are the sample's already.
+      if (shape.access != RowsAccess::app_tables) {
+        keys = "(" + rows + ") k";
+        break;
+      }
       // Bernoulli samples rows, not blocks, so rows written together (and
       // stored together) do not arrive as one lump. Each sampled row is
       // looked up in the filtered rows by primary key: the lateral

@@ -107,8 +107,9 @@ std::string tunes_by_genre(const RowsShape &shape, const std::string &schema) {
 // columns as of the same transaction, so the filter is read from the key.
 std::string keyed_rows(const RowsShape &shape, const std::string &schema) {
   const bool offset = shape.kind == QueryKind::offset_rows;
-  if (shape.kind != QueryKind::keyset_rows && shape.kind != QueryKind::envelope && !offset)
-    throw std::logic_error("the key index serves pages only");
+  const bool bounds = shape.kind == QueryKind::bounds || shape.kind == QueryKind::bounds_sampled;
+  if (shape.kind != QueryKind::keyset_rows && shape.kind != QueryKind::envelope && !offset && !bounds)
+    throw std::logic_error("the key index serves pages and bounds only");
   if (shape.table == SyncTable::tune) return tunes_by_genre(shape, schema);
   const std::string table = table_name(shape.table);
   const std::string keys = schema + "." + key_table_name(shape.table) + " k";
@@ -131,6 +132,23 @@ std::string keyed_rows(const RowsShape &shape, const std::string &schema) {
   const std::string time_filter =
       " WHERE k.tune_live AND (k.genre OPERATOR(pg_catalog.=) ANY (" + rows_param(param_genre_ids) +
       ") OR k.private_for OPERATOR(pg_catalog.=) " + rows_param(param_user_id) + ")" + own_rows;
+  if (bounds) {
+    if (shape.access != RowsAccess::keys_by_time) throw std::logic_error("bounds read the keys by time");
+    // The user's keys alone, or those of a Bernoulli sample of the key
+    // table: no row of the table, no tune is read. A public key's genre
+    // implies private_for IS NULL; said, it lets a user of few genres read
+    // the genre and private indexes (BitmapOr) instead of every key.
+    const std::string sample = shape.kind == QueryKind::bounds_sampled
+                                   ? " TABLESAMPLE BERNOULLI (" + rows_param(param_sample_percent) +
+                                         ") REPEATABLE (0)"
+                                   : "";
+    return "SELECT k.last_modified_at, k.id FROM " + keys + sample +
+           " WHERE k.tune_live AND ((k.genre OPERATOR(pg_catalog.=) ANY (" + rows_param(param_genre_ids) +
+           ") AND k.private_for IS NULL) OR k.private_for OPERATOR(pg_catalog.=) " +
+           rows_param(param_user_id) + ")" + own_rows +
+           bound(shape.after, "k", ">", param_after_ts, param_after_id) +
+           bound(shape.until, "k", "<=", param_until_ts, param_until_id);
+  }
   if (shape.access == RowsAccess::keys_by_time)
     return join_rows("SELECT k.last_modified_at, k.id FROM " + keys + time_filter +
                      key_bounds(shape, "k") + by_key +

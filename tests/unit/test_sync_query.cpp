@@ -141,12 +141,35 @@ TEST_CASE("key index, tunes by genre: streams from tune's own indexes, deleted o
   CHECK(contains(incremental, "(t.last_modified_at, t.id) OPERATOR(pg_catalog.>) ($3, $4)"));
 }
 
-TEST_CASE("the key index serves only pages") {
-  for (auto kind : {QueryKind::checksum, QueryKind::bounds})
-    CHECK_THROWS_AS(gs::rows_query({SyncTable::note, kind, BoundKind::none, BoundKind::none,
-                                    BoundType::timestamptz, gs::RowsAccess::keys_by_time},
-                                   "app"),
-                    std::logic_error);
+TEST_CASE("key index, bounds: the user's keys, or a sample of the key table, with no row or tune read") {
+  const RowsShape whole{SyncTable::note, QueryKind::bounds, BoundKind::timestamp, BoundKind::none,
+                        BoundType::timestamptz, gs::RowsAccess::keys_by_time};
+  const std::string sql = gs::rows_query(whole, "app");
+  CHECK(contains(sql, "FROM (SELECT k.last_modified_at, k.id FROM app.sync_key_note k WHERE k.tune_live AND "
+                      "((k.genre OPERATOR(pg_catalog.=) ANY ($2) AND k.private_for IS NULL) OR k.private_for "
+                      "OPERATOR(pg_catalog.=) $1) AND (k.user_ref IS NULL OR k.user_ref "
+                      "OPERATOR(pg_catalog.=) $1) AND k.last_modified_at OPERATOR(pg_catalog.>) $3) k"));
+  CHECK_FALSE(contains(sql, "app.note"));
+  CHECK_FALSE(contains(sql, "app.tune"));
+  CHECK_FALSE(contains(sql, "$9"));  // bounds do not stop at the horizon
+
+  const RowsShape sampled{SyncTable::reference, QueryKind::bounds_sampled, BoundKind::none, BoundKind::none,
+                          BoundType::timestamptz, gs::RowsAccess::keys_by_time};
+  const std::string sample_sql = gs::rows_query(sampled, "app");
+  CHECK(contains(sample_sql, "FROM app.sync_key_reference k TABLESAMPLE BERNOULLI ($11) REPEATABLE (0) WHERE"));
+  CHECK_FALSE(contains(sample_sql, "app.reference"));
+  CHECK_FALSE(contains(sample_sql, "LATERAL"));
+}
+
+TEST_CASE("the key index serves only pages and bounds") {
+  CHECK_THROWS_AS(gs::rows_query({SyncTable::note, QueryKind::checksum, BoundKind::none, BoundKind::none,
+                                  BoundType::timestamptz, gs::RowsAccess::keys_by_time},
+                                 "app"),
+                  std::logic_error);
+  CHECK_THROWS_AS(gs::rows_query({SyncTable::note, QueryKind::bounds, BoundKind::none, BoundKind::none,
+                                  BoundType::timestamptz, gs::RowsAccess::keys_by_genre, 2},
+                                 "app"),
+                  std::logic_error);
   CHECK_THROWS_AS(gs::rows_query({SyncTable::tune, QueryKind::keyset_rows, BoundKind::none,
                                   BoundKind::none, BoundType::timestamptz,
                                   gs::RowsAccess::keys_by_time},
