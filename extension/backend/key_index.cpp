@@ -92,13 +92,7 @@ bool tune_indexes_valid(Oid schema) {
   return true;
 }
 
-// Whether the rows' table is read in time order only through btree indexes
-// on (last_modified_at, id), and at least one of them serves any query:
-// then a merge join with the keys can only merge on both columns. An index
-// led by last_modified_at alone (the seed's note index) is a cheaper path
-// in that order, and a plan merging on that column only rescans, for every
-// key, the run of rows that share its timestamp. PostgreSQL calls: runs
-// inside guarded().
+// PostgreSQL calls: runs inside guarded().
 bool is_btree(Oid index) {
   HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(index));
   if (!HeapTupleIsValid(tuple)) return false;
@@ -107,6 +101,13 @@ bool is_btree(Oid index) {
   return btree;
 }
 
+// Whether the rows' table is read in time order only through btree indexes
+// on (last_modified_at, id), and at least one of them serves any query:
+// then a merge join with the keys can only merge on both columns. An index
+// led by last_modified_at alone (the seed's note index) is a cheaper path
+// in that order, and a plan merging on that column only rescans, for every
+// key, the run of rows that share its timestamp. PostgreSQL calls: runs
+// inside guarded().
 bool time_order_is_by_key(Oid schema, SyncTable table) {
   const Oid relid = get_relname_relid(table_name(table), schema);
   if (!OidIsValid(relid)) return false;
@@ -211,9 +212,10 @@ void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args) {
     shape.genre_streams = genres->count;
     args.genre_ids = genres->array;
   } else if (!tunes) {
-    // Tunes of many genres walk tune's own (last_modified_at, id) index,
-    // reading the genre from the row: there is no tune probe to save. The
-    // drop-ins fetch only their page's rows, by id, past the offset.
+    // (Tunes of many genres walk tune's own (last_modified_at, id) index,
+    // reading the genre from the row: there is no tune probe to save.) Pages
+    // merge-join keys and rows where that is safe; the drop-ins fetch only
+    // their page's rows, by id, past the offset.
     bool merge = false;
     if (page) guarded([&] { merge = time_order_is_by_key(schema, shape.table); });
     shape.access = merge ? RowsAccess::keys_by_time_merged : RowsAccess::keys_by_time;
