@@ -15,7 +15,7 @@ std::string bounds_query(const RowsShape &shape, const std::string &rows,
         keys = "(" + rows + ") k";
         break;
       }
-      // Bernoulli samples rows, not blocks, so rows written together (and
+      // From the app tables: Bernoulli samples rows, not blocks, so rows written together (and
       // stored together) do not arrive as one lump. Each sampled row is
       // looked up in the filtered rows by primary key: the lateral
       // subquery cannot be flattened, so no plan reads the whole filter

@@ -31,11 +31,11 @@ int bound_index(BoundKind kind) {
   throw std::logic_error("bad BoundKind");
 }
 
-// The seed's filter. Note and reference rows take it from their tune; tunes
-// from themselves, so `t` is the tune alias in both.
-std::string genre_filter() {
-  return "((t.genre OPERATOR(pg_catalog.=) ANY (" + rows_param(param_genre_ids) +
-         ") AND t.private_for IS NULL) OR t.private_for OPERATOR(pg_catalog.=) " +
+// The seed's filter on the genre columns of `alias`: a tune (note and
+// reference rows take it from their tune; tunes from themselves) or a key.
+std::string genre_filter(const std::string &alias) {
+  return "((" + alias + ".genre OPERATOR(pg_catalog.=) ANY (" + rows_param(param_genre_ids) + ") AND " +
+         alias + ".private_for IS NULL) OR " + alias + ".private_for OPERATOR(pg_catalog.=) " +
          rows_param(param_user_id) + ")";
 }
 
@@ -135,17 +135,16 @@ std::string keyed_rows(const RowsShape &shape, const std::string &schema) {
   if (bounds) {
     if (shape.access != RowsAccess::keys_by_time) throw std::logic_error("bounds read the keys by time");
     // The user's keys alone, or those of a Bernoulli sample of the key
-    // table: no row of the table, no tune is read. A public key's genre
-    // implies private_for IS NULL; said, it lets a user of few genres read
-    // the genre and private indexes (BitmapOr) instead of every key.
+    // table: no row of the table, no tune is read. The seed's form of the
+    // filter (a public key's genre implies private_for IS NULL; said, it
+    // lets a user of few genres read the genre and private indexes in a
+    // BitmapOr instead of every key).
     const std::string sample = shape.kind == QueryKind::bounds_sampled
                                    ? " TABLESAMPLE BERNOULLI (" + rows_param(param_sample_percent) +
                                          ") REPEATABLE (0)"
                                    : "";
-    return "SELECT k.last_modified_at, k.id FROM " + keys + sample +
-           " WHERE k.tune_live AND ((k.genre OPERATOR(pg_catalog.=) ANY (" + rows_param(param_genre_ids) +
-           ") AND k.private_for IS NULL) OR k.private_for OPERATOR(pg_catalog.=) " +
-           rows_param(param_user_id) + ")" + own_rows +
+    return "SELECT k.last_modified_at, k.id FROM " + keys + sample + " WHERE k.tune_live AND " +
+           genre_filter("k") + own_rows +
            bound(shape.after, "k", ">", param_after_ts, param_after_id) +
            bound(shape.until, "k", "<=", param_until_ts, param_until_id);
   }
@@ -188,7 +187,7 @@ std::string filtered_rows(const RowsShape &shape, const std::string &schema) {
       "SELECT " + row + ".* FROM " + schema + "." + table_name(shape.table) + " " + row;
   if (shape.table != SyncTable::tune)
     sql += " JOIN " + schema + ".tune t ON t.id OPERATOR(pg_catalog.=) r.tune_ref";
-  sql += " WHERE " + genre_filter();
+  sql += " WHERE " + genre_filter("t");
   if (shape.table == SyncTable::tune) {
     // A first sync has no use for deleted tunes; an incremental one needs
     // them, since the flag is how the client learns of the deletion.
