@@ -73,6 +73,8 @@ struct Series {
     std::vector<double> walls, bounds, requests, max_requests;
     std::vector<double> balance;  // per run with ranges: the most uneven table's max/min rows a range
     std::vector<double> latencies;
+    // Per run, all NaN when the backends are not processes of this machine.
+    std::vector<double> client_cpu, server_cpu, runnable;
 };
 
 // One table of one user, and the rows its sequential pull returned.
@@ -118,6 +120,9 @@ void record(Series& s, const ParallelPull& p) {
         if (std::isnan(worst) || b > worst) worst = b;
     }
     if (!std::isnan(worst)) s.balance.push_back(worst);
+    s.client_cpu.push_back(p.server_cpu ? p.client_cpu.on_cpu_ms : NAN);
+    s.server_cpu.push_back(p.server_cpu ? p.server_cpu->on_cpu_ms : NAN);
+    s.runnable.push_back(p.server_cpu ? p.client_cpu.runnable_ms + p.server_cpu->runnable_ms : NAN);
     s.latencies.insert(s.latencies.end(), p.latencies.begin(), p.latencies.end());
 }
 
@@ -177,6 +182,23 @@ void print_job(const Job& r, const std::vector<int>& clients) {
                    fixed(median(s.bounds), 2), fixed(median(s.walls), 2),
                    fixed(rate, 0), speedup_text(rate / base), fixed(lat.p50, 3), fixed(lat.p95, 3),
                    fixed(lat.p99, 3)});
+    }
+    std::fputs(t.render().c_str(), stdout);
+}
+
+// Where the CPU of the median-wall run of each P went, client and server
+// on the same cores: the speedup over P=1 is the cores kept busy times what
+// a row cost them.
+void print_cpu(const Job& r, const std::vector<int>& clients) {
+    std::printf("\n%s: CPU of the bench's threads and the server's backends (this machine's), medians\n",
+                r.label.c_str());
+    TextTable t({"P", "client cpu ms", "server cpu ms", "runnable ms", "cores busy", "cpu us/row"});
+    for (int p : clients) {
+        const Series& s = r.by_clients.at(p);
+        const double client = median(s.client_cpu), server = median(s.server_cpu);
+        const double cpu = client + server;
+        t.add_row({std::to_string(p), fixed(client, 1), fixed(server, 1), fixed(median(s.runnable), 1),
+                   fixed(cpu / median(s.walls), 2), fixed(cpu * 1000.0 / static_cast<double>(s.rows), 2)});
     }
     std::fputs(t.render().c_str(), stdout);
 }
@@ -245,7 +267,10 @@ void write_json(const Options& o, const std::vector<std::string>& hosts, const s
                 .key("requests_median").number(median(s.requests))
                 .key("max_requests_per_connection_median").number(median(s.max_requests))
                 .key("bounds_ms_median").number(median(s.bounds))
-                .key("part_max_over_min_median").number(median(s.balance));
+                .key("part_max_over_min_median").number(median(s.balance))
+                .key("client_cpu_ms_median").number(median(s.client_cpu))
+                .key("server_cpu_ms_median").number(median(s.server_cpu))
+                .key("runnable_ms_median").number(median(s.runnable));
             json.key("wall_ms").begin_array();
             for (double w : s.walls) json.number(w);
             json.end_array();
@@ -328,11 +353,23 @@ int run_parallel(const Options& o) {
     std::printf("every run returned exactly the rows of the sequential pull (same ids and last_modified_at, "
                 "each once)\n");
 
-    for (const auto& j : jobs) print_job(j, o.clients);
+    const bool local = std::none_of(jobs.begin(), jobs.end(), [&](const Job& j) {
+        return std::isnan(median(j.by_clients.at(o.clients.front()).server_cpu));
+    });
+    for (const auto& j : jobs) {
+        print_job(j, o.clients);
+        if (local) print_cpu(j, o.clients);
+    }
     if (jobs.size() > 1) print_totals(jobs, o.clients);
     std::printf("\nspeedup: rows/s over rows/s at P=%d; latency columns in ms over every page request%s;\n"
                 "part max/min: rows of the largest range over the smallest's, of the most uneven table\n",
                 o.clients.front(), o.rtt_ms > 0 ? ", simulated round trip included" : "");
+    if (local)
+        std::printf("cpu (kernel schedstat, per run from the first request to the last row): client = the bench's\n"
+                    "  threads, server = the backends; runnable = both, ready but waiting for a core; cores busy =\n"
+                    "  (client + server) / median wall; cpu us/row = (client + server) / rows\n");
+    else
+        std::printf("cpu: not shown, the server's backends are not processes of this machine\n");
     if (!o.json_path.empty()) write_json(o, hosts, users, tunes, scale, targets, jobs);
     return 0;
 }

@@ -76,6 +76,18 @@ std::vector<KeyRange> partition(tools::PgConnection& conn, std::size_t target_in
     return ranges;
 }
 
+// The backends' CPU so far, summed; nullopt unless every one is a process
+// of this machine.
+std::optional<CpuTime> backends_cpu(const std::vector<tools::PgConnection*>& connections) {
+    CpuTime sum;
+    for (auto* conn : connections) {
+        const auto cpu = local_backend_cpu(conn->get());
+        if (!cpu) return std::nullopt;
+        sum += *cpu;
+    }
+    return sum;
+}
+
 struct Worker {
     // Per target. A deque grows without moving what it holds: a vector's
     // regrowth copied and faulted in megabytes inside the timed pull, on the
@@ -171,6 +183,11 @@ ParallelPull pull_in_parallel(const std::vector<tools::PgConnection*>& connectio
     std::atomic<bool> stop{false};
     const auto start = Clock::now();
 
+    // Read before the first request and after the last: the backends' CPU
+    // while the user waits.
+    std::optional<CpuTime> server_before = backends_cpu(connections);
+    std::vector<CpuTime> bounds_cpu(connections.size());
+
     std::vector<std::vector<KeyRange>> per_target(targets.size());
     if (parts == 1) {
         for (std::size_t t = 0; t < targets.size(); ++t) per_target[t] = {KeyRange{t, {}, {}, {}, {}, {}, {}, 0}};
@@ -179,8 +196,10 @@ ParallelPull pull_in_parallel(const std::vector<tools::PgConnection*>& connectio
         // round trip when there are enough connections.
         const std::size_t n = std::min(connections.size(), targets.size());
         on_threads(n, stop, [&](std::size_t c) {
+            const CpuTime start_cpu = this_thread_cpu();
             for (std::size_t t = c; t < targets.size() && !stop; t += n)
                 per_target[t] = partition(*connections[c], t, targets[t], parts);
+            bounds_cpu[c] = this_thread_cpu() - start_cpu;
         });
         out.bounds_ms = ms_since(start);
     }
@@ -195,6 +214,7 @@ ParallelPull pull_in_parallel(const std::vector<tools::PgConnection*>& connectio
     std::vector<long long> range_rows(ranges.size(), 0);
     std::vector<Worker> workers(connections.size(), Worker{std::vector<std::deque<RowKey>>(targets.size()), {}, {}});
     on_threads(connections.size(), stop, [&](std::size_t c) {
+        const CpuTime start_cpu = this_thread_cpu();
         for (std::size_t q = next++; q < queue.size() && !stop; q = next++) {
             const std::size_t i = queue[q];
             Worker& w = workers[c];
@@ -205,8 +225,12 @@ ParallelPull pull_in_parallel(const std::vector<tools::PgConnection*>& connectio
                                 : walk_with_pages(*connections[c], target, ranges[i], stop, progress, w);
             w.tally.rows += range_rows[i];
         }
+        workers[c].tally.client += this_thread_cpu() - start_cpu;
+        workers[c].tally.client += bounds_cpu[c];
     });
     out.wall_ms = ms_since(start);
+    if (const auto server_after = backends_cpu(connections); server_before && server_after)
+        out.server_cpu = *server_after - *server_before;
 
     out.range_rows.resize(targets.size());
     for (std::size_t i = 0; i < ranges.size(); ++i) out.range_rows[ranges[i].target].push_back(range_rows[i]);
@@ -217,6 +241,7 @@ ParallelPull pull_in_parallel(const std::vector<tools::PgConnection*>& connectio
             std::move(w.rows[t].begin(), w.rows[t].end(), std::back_inserter(out.rows[t]));
         out.latencies.insert(out.latencies.end(), w.latencies.begin(), w.latencies.end());
         out.per_connection.push_back(w.tally);
+        out.client_cpu += w.tally.client;
     }
     return out;
 }

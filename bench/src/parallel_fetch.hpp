@@ -4,10 +4,12 @@
 // thread each) takes the next unfetched range, largest estimate first, and
 // walks it page by page to its end.
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/pg_connection.hpp"
+#include "cpu_time.hpp"
 #include "envelope_reader.hpp"
 #include "progress.hpp"
 
@@ -44,6 +46,7 @@ struct ConnectionTally {
     int ranges = 0;
     int requests = 0;
     long long rows = 0;
+    CpuTime client;  // its thread's, the bounds request's included
 };
 
 struct ParallelPull {
@@ -54,6 +57,8 @@ struct ParallelPull {
     int ranges = 0;
     double bounds_ms = 0;                // the sync_partition_bounds requests (0 with one range a target)
     double wall_ms = 0;                  // from the bounds request to the last row, as the user waits
+    CpuTime client_cpu;                  // every thread of the run
+    std::optional<CpuTime> server_cpu;   // the backends of the run, when all are processes of this machine
 };
 
 // Cuts each target's rows into P x K parts (P connections, K

@@ -2,7 +2,8 @@
 # CI smoke test of `genre-sync-bench parallel` at scale 1: the all-genre
 # user's notes and references over 1 and 4 connections (with a simulated
 # 5 ms round trip) must come back as exactly the rows of the sequential pull,
-# whose row counts must match the drop-in functions'. Then the bench must
+# whose row counts must match the drop-in functions', and where the CPU went
+# is reported. Then the bench must
 # notice a wrong parallel pull: with a second "host" that lacks the notes, it
 # has to exit 3 with CORRECTNESS BUG.
 #
@@ -52,6 +53,13 @@ for t in notes references; do
   done
 done
 grep -q '"rtt_simulated": true' "$work/result.json" || fail "--json does not say the delay was simulated"
+# The server is this machine's: where the CPU went is shown, the backends'
+# share above zero (they built every page).
+grep -Eq '^P +client cpu ms +server cpu ms +runnable ms +cores busy +cpu us/row$' "$work/out" \
+  || { cat "$work/out" >&2; fail "no CPU table for a server on this machine"; }
+grep -Eq '^4 +[0-9]+\.[0-9] +[0-9]*[1-9][0-9]*\.[0-9] ' "$work/out" \
+  || { cat "$work/out" >&2; fail "no server CPU at P=4"; }
+grep -Eq '"server_cpu_ms_median": [0-9]' "$work/result.json" || fail "--json has no server CPU"
 
 # A second "host" without notes: connections 2 and 4 read from it, so the
 # parallel pull lacks the rows of the ranges they took. Pages of 100 rows
