@@ -186,9 +186,9 @@ void print_job(const Job& r, const std::vector<int>& clients) {
     std::fputs(t.render().c_str(), stdout);
 }
 
-// Where the CPU of the median-wall run of each P went, client and server
-// on the same cores: the speedup over P=1 is the cores kept busy times what
-// a row cost them.
+// Where the CPU of each P's runs went (medians over the runs), client and
+// server on the same cores: the speedup over P=1 is the ratio of the cores
+// kept busy times the inverse ratio of what a row cost them.
 void print_cpu(const Job& r, const std::vector<int>& clients) {
     std::printf("\n%s: CPU of the bench's threads and the server's backends (this machine's), medians\n",
                 r.label.c_str());
@@ -353,9 +353,11 @@ int run_parallel(const Options& o) {
     std::printf("every run returned exactly the rows of the sequential pull (same ids and last_modified_at, "
                 "each once)\n");
 
-    const bool local = std::none_of(jobs.begin(), jobs.end(), [&](const Job& j) {
-        return std::isnan(median(j.by_clients.at(o.clients.front()).server_cpu));
-    });
+    // With several hosts some backends may be elsewhere: then no P is shown.
+    bool local = true;
+    for (const auto& j : jobs)
+        for (const auto& [p, series] : j.by_clients)
+            for (double v : series.server_cpu) local = local && !std::isnan(v);
     for (const auto& j : jobs) {
         print_job(j, o.clients);
         if (local) print_cpu(j, o.clients);
