@@ -222,12 +222,15 @@ void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args) {
   }
 }
 
-int apply_planner_settings(const RowsShape &shape) {
+bool plan_fixed_by_settings(const RowsShape &shape) {
   // Bounds read all of a user's keys, or a sample, and sort them: the
   // planner's own choice.
-  if (shape.access == RowsAccess::app_tables || shape.kind == QueryKind::bounds ||
-      shape.kind == QueryKind::bounds_sampled)
-    return 0;
+  return shape.access != RowsAccess::app_tables && shape.kind != QueryKind::bounds &&
+         shape.kind != QueryKind::bounds_sampled;
+}
+
+int apply_planner_settings(const RowsShape &shape) {
+  if (!plan_fixed_by_settings(shape)) return 0;
   const int nest_level = NewGUCNestLevel();
   // Ordered index scans all the way up to LIMIT: no hash join, no sort, no
   // parallel gather; then the one join that keeps the order and reads only

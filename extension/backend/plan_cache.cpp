@@ -45,13 +45,13 @@ SPIPlanPtr cached_plan(Oid schema, int slot) {
 }
 
 SPIPlanPtr prepare_kept_plan(Oid schema, int slot, const std::string &sql, int nargs,
-                             Oid *argtypes) {
+                             Oid *argtypes, int cursor_options) {
   forget_plans_of_other_schema(schema);
   const char *text = sql.c_str();
   guarded([&] {
-    SPIPlanPtr plan = SPI_prepare(text, nargs, argtypes);
+    SPIPlanPtr plan = SPI_prepare_cursor(text, nargs, argtypes, cursor_options);
     if (plan == nullptr)
-      elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+      elog(ERROR, "SPI_prepare_cursor failed: %s", SPI_result_code_string(SPI_result));
     if (SPI_keepplan(plan) != 0) elog(ERROR, "SPI_keepplan failed");
     plans[slot] = plan;
   });

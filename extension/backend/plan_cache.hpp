@@ -16,14 +16,17 @@ std::string quoted_schema_name(Oid schema);
 // extension moved to another schema since it was prepared.
 SPIPlanPtr cached_plan(Oid schema, int slot);
 // Prepares sql and keeps it in `slot`. Requires an SPI connection.
+// cursor_options: 0, or CURSOR_OPT_GENERIC_PLAN to plan once for every
+// parameter value instead of letting the plan cache choose per call.
 SPIPlanPtr prepare_kept_plan(Oid schema, int slot, const std::string &sql, int nargs,
-                             Oid *argtypes);
+                             Oid *argtypes, int cursor_options = 0);
 
 // The kept plan for `slot`; make_sql() builds its text only on first use.
 template <typename MakeSql>
-SPIPlanPtr kept_plan(Oid schema, int slot, int nargs, Oid *argtypes, MakeSql &&make_sql) {
+SPIPlanPtr kept_plan(Oid schema, int slot, int nargs, Oid *argtypes, MakeSql &&make_sql,
+                     int cursor_options = 0) {
   if (SPIPlanPtr plan = cached_plan(schema, slot)) return plan;
-  return prepare_kept_plan(schema, slot, make_sql(), nargs, argtypes);
+  return prepare_kept_plan(schema, slot, make_sql(), nargs, argtypes, cursor_options);
 }
 
 }  // namespace gs::backend

@@ -30,8 +30,10 @@ void run_rows_query(Oid schema, const RowsShape &shape, const RowsArgs &args, De
   Oid argtypes[rows_param_count] = {UUIDOID, TEXTARRAYOID, bound_type,   UUIDOID,
                                     bound_type, UUIDOID,  INT4OID,      INT4OID,
                                     TIMESTAMPOID, INT4OID, FLOAT4OID};
-  SPIPlanPtr plan = kept_plan(schema, query_slot(shape), rows_param_count, argtypes,
-                              [&] { return rows_query(shape, quoted_schema_name(schema)); });
+  SPIPlanPtr plan = kept_plan(
+      schema, query_slot(shape), rows_param_count, argtypes,
+      [&] { return rows_query(shape, quoted_schema_name(schema)); },
+      plan_fixed_by_settings(shape) ? CURSOR_OPT_GENERIC_PLAN : 0);
   const bool has_after = shape.after != BoundKind::none;
   const bool has_until = shape.until != BoundKind::none;
   std::optional<Datum> horizon;
