@@ -1,6 +1,6 @@
 -- The key index's accesses are planned once per backend: their kept plan is
--- generic, built on the first call, where the plan cache would otherwise plan
--- every call anew for its parameter values (a fifth of an empty page's cost;
+-- generic, built on the first call, where the plan cache would otherwise
+-- plan incremental calls anew every time (a third of an empty one's cost;
 -- their planner settings fix the plan anyway). A generic plan stays in a
 -- memory context named by its query; a custom plan is dropped after its call.
 -- The app tables' access leaves the choice to the plan cache, which plans its

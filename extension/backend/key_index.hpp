@@ -25,7 +25,7 @@ bool keys_serve(Oid schema, SyncTable table);
 // Whether the shape's plan is fixed by its planner settings (below): a key
 // index access of a page, an envelope or a drop-in. Its one generic plan is
 // then as good as a custom plan for any parameter values, and planning per
-// call (a fifth of an empty page's cost) buys nothing.
+// call (a third of an empty incremental call's cost) buys nothing.
 bool plan_fixed_by_settings(const RowsShape &shape);
 
 // PostgreSQL calls (run inside guarded()). The planner settings that give a
