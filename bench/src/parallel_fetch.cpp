@@ -185,8 +185,8 @@ ParallelPull pull_in_parallel(const std::vector<tools::PgConnection*>& connectio
 
     // Read before the first request and after the last: the backends' CPU
     // while the user waits.
-    std::optional<CpuTime> server_before = backends_cpu(connections);
-    std::vector<CpuTime> bounds_cpu(connections.size());
+    const std::optional<CpuTime> server_before = backends_cpu(connections);
+    std::vector<Worker> workers(connections.size(), Worker{std::vector<std::deque<RowKey>>(targets.size()), {}, {}});
 
     std::vector<std::vector<KeyRange>> per_target(targets.size());
     if (parts == 1) {
@@ -199,7 +199,7 @@ ParallelPull pull_in_parallel(const std::vector<tools::PgConnection*>& connectio
             const CpuTime start_cpu = this_thread_cpu();
             for (std::size_t t = c; t < targets.size() && !stop; t += n)
                 per_target[t] = partition(*connections[c], t, targets[t], parts);
-            bounds_cpu[c] = this_thread_cpu() - start_cpu;
+            workers[c].tally.client += this_thread_cpu() - start_cpu;
         });
         out.bounds_ms = ms_since(start);
     }
@@ -212,7 +212,6 @@ ParallelPull pull_in_parallel(const std::vector<tools::PgConnection*>& connectio
 
     std::atomic<std::size_t> next{0};
     std::vector<long long> range_rows(ranges.size(), 0);
-    std::vector<Worker> workers(connections.size(), Worker{std::vector<std::deque<RowKey>>(targets.size()), {}, {}});
     on_threads(connections.size(), stop, [&](std::size_t c) {
         const CpuTime start_cpu = this_thread_cpu();
         for (std::size_t q = next++; q < queue.size() && !stop; q = next++) {
@@ -226,7 +225,6 @@ ParallelPull pull_in_parallel(const std::vector<tools::PgConnection*>& connectio
             w.tally.rows += range_rows[i];
         }
         workers[c].tally.client += this_thread_cpu() - start_cpu;
-        workers[c].tally.client += bounds_cpu[c];
     });
     out.wall_ms = ms_since(start);
     if (const auto server_after = backends_cpu(connections); server_before && server_after)
