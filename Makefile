@@ -13,7 +13,7 @@ OBJS         = $(patsubst %.cpp,%.o,$(sort $(wildcard extension/core/*.cpp exten
 # 1.0 installs from extension/sql/*.sql; each later version is an update
 # script from extension/sql/<from>--<to>/*.sql, and CREATE EXTENSION walks
 # the chain, so fresh installs and upgrades run the same scripts.
-UPDATES      = 1.0--1.1 1.1--1.2
+UPDATES      = 1.0--1.1 1.1--1.2 1.2--1.3
 DATA_built   = extension/$(EXTENSION)--1.0.sql $(patsubst %,extension/$(EXTENSION)--%.sql,$(UPDATES))
 EXTRA_CLEAN  = $(DATA_built) $(OBJS:.o=.d)
 
@@ -50,7 +50,8 @@ endif
 extension/$(EXTENSION)--1.0.sql: $(sort $(wildcard extension/sql/*.sql))
 	cat $^ > $@
 
-extension/$(EXTENSION)--%.sql: $$(sort $$(wildcard extension/sql/%/*.sql))
+# Every script ends with the same privileges fragment (see there).
+extension/$(EXTENSION)--%.sql: $$(sort $$(wildcard extension/sql/%/*.sql)) extension/sql/90_privileges.sql
 	cat $^ > $@
 
 .PHONY: test bench deps
