@@ -208,14 +208,14 @@ std::string filtered_rows(const RowsShape &shape, const std::string &schema) {
 
 // The rows a filter change may have moved in or out of the user's filter,
 // in key order after the change's progress ($3, $4), up to LIMIT: those of
-// tunes of the genres that entered or left ($12), of tunes that moved in the
-// window [$13, $14), and the notes or references that moved themselves. Each
-// comes with its row as jsonb while it is in the filter under the current
-// genres ($2) and at or before the main stream's position ($5, $6) (what
-// lies after it the main stream delivers), and NULL when it is not in the
-// filter (the worker removes it); rows in the filter after the position are
-// skipped. Candidates are limited to rows that are or were the user's to see
-// (sync_move's prior users and genres), so no other user's ids are told.
+// public tunes of the genres that entered or left ($12), of tunes that moved
+// ($13), and the notes or references that moved themselves ($15). Each comes
+// with its row as jsonb while it is in the filter under the current genres
+// ($2) and at or before the main stream's position ($5, $6) (what lies after
+// it the main stream delivers), and NULL when it is not in the filter (the
+// worker removes it); rows in the filter after the position are skipped. A
+// moved row is a candidate only if it is the user's to see now or was
+// before ($14, $16), so no other user's ids are told.
 std::string change_rows(const RowsShape &shape, const std::string &schema) {
   if (shape.until != BoundKind::timestamp_and_id || shape.bound_type != BoundType::timestamp)
     throw std::logic_error("a change runs up to the main stream's cursor");
@@ -223,35 +223,26 @@ std::string change_rows(const RowsShape &shape, const std::string &schema) {
   const std::string table = schema + "." + table_name(shape.table);
   const std::string user = rows_param(param_user_id);
   const std::string eq = " OPERATOR(pg_catalog.=) ";
-  const std::string nil_user = "'00000000-0000-0000-0000-000000000000'::pg_catalog.uuid";
-  const std::string window = " AND m.moved_at OPERATOR(pg_catalog.>=) " + rows_param(param_moves_from) +
-                             " AND m.moved_at OPERATOR(pg_catalog.<) " + rows_param(param_moves_to);
-  // Moved tunes that are or were the user's to see: public or private to the
-  // user now or before, and of the user's genres now or before (the
-  // replica's genres are the current ones and those that left, $12).
-  const std::string tune_seen =
-      "((c.private_for IS NULL OR c.private_for" + eq + user + " OR m.prior_users OPERATOR(pg_catalog.&&) ARRAY[" +
-      user + ", " + nil_user + "]) AND (c.private_for" + eq + user + " OR m.prior_users OPERATOR(pg_catalog.&&) ARRAY[" +
-      user + "] OR c.genre" + eq + "ANY (" + rows_param(param_genre_ids) + ") OR c.genre" + eq + "ANY (" +
-      rows_param(param_change_genres) + ") OR m.prior_genres OPERATOR(pg_catalog.&&) (" +
-      rows_param(param_genre_ids) + " OPERATOR(pg_catalog.||) " + rows_param(param_change_genres) + ")))";
-  const std::string by_genre = "c.genre" + eq + "ANY (" + rows_param(param_change_genres) +
-                               ") AND c.private_for IS NULL";
+  const std::string change_genres = rows_param(param_change_genres);
+  // Rows of deleted tunes are in no replica (a deletion is a move).
+  const std::string by_genre =
+      "c.genre" + eq + "ANY (" + change_genres + ") AND c.private_for IS NULL AND NOT c.deleted";
+  const std::string moved_tune =
+      "c.id" + eq + "ANY (" + rows_param(param_moved_tunes) + ") AND (c.id" + eq + "ANY (" +
+      rows_param(param_seen_tunes) + ") OR c.private_for" + eq + user +
+      " OR (c.private_for IS NULL AND (c.genre" + eq + "ANY (" + rows_param(param_genre_ids) +
+      ") OR c.genre" + eq + "ANY (" + change_genres + "))))";
   std::string candidates;
   if (tunes) {
-    candidates = "SELECT c.id FROM " + table + " c WHERE " + by_genre +
-                 " UNION SELECT c.id FROM " + schema + ".sync_move m JOIN " + table + " c ON c.id" + eq +
-                 "m.id WHERE m.table_name" + eq + "'tune'" + window + " AND " + tune_seen;
+    candidates = "SELECT c.id FROM " + table + " c WHERE " + by_genre + " UNION SELECT c.id FROM " +
+                 table + " c WHERE " + moved_tune;
   } else {
     const std::string own = " AND (x.user_ref IS NULL OR x.user_ref" + eq + user + ")";
     candidates = "SELECT x.id FROM " + schema + ".tune c JOIN " + table + " x ON x.tune_ref" + eq +
-                 "c.id WHERE " + by_genre + own + " UNION SELECT x.id FROM " + schema +
-                 ".sync_move m JOIN " + schema + ".tune c ON c.id" + eq + "m.id JOIN " + table +
-                 " x ON x.tune_ref" + eq + "c.id WHERE m.table_name" + eq + "'tune'" + window + " AND " +
-                 tune_seen + own + " UNION SELECT m.id FROM " + schema + ".sync_move m JOIN " + table +
-                 " x ON x.id" + eq + "m.id WHERE m.table_name" + eq + "'" + table_name(shape.table) + "'" +
-                 window + " AND (x.user_ref IS NULL OR x.user_ref" + eq + user +
-                 " OR m.prior_users OPERATOR(pg_catalog.&&) ARRAY[" + user + ", " + nil_user + "])";
+                 "c.id WHERE ((" + by_genre + ") OR (" + moved_tune + "))" + own +
+                 " UNION SELECT x.id FROM " + table + " x WHERE x.id" + eq + "ANY (" +
+                 rows_param(param_moved_rows) + ") AND (x.id" + eq + "ANY (" +
+                 rows_param(param_seen_rows) + ") OR x.user_ref IS NULL OR x.user_ref" + eq + user + ")";
   }
   const std::string tune_alias = tunes ? "r" : "t";
   std::string in_filter = "COALESCE(" + genre_filter(tune_alias) + " AND NOT " + tune_alias + ".deleted";
@@ -386,6 +377,16 @@ std::string genres_normalize_query() {
          " (SELECT COALESCE(pg_catalog.array_agg(DISTINCT g COLLATE \"C\" ORDER BY g COLLATE \"C\"),"
          " '{}'::pg_catalog.text[]) FROM pg_catalog.unnest($1::pg_catalog.text[]) g"
          " WHERE g IS NOT NULL) s(a)";
+}
+
+std::string moves_window_query(const std::string &schema) {
+  return "SELECT m.table_name OPERATOR(pg_catalog.=) 'tune', m.id, CASE m.table_name WHEN 'tune' THEN"
+         " m.prior_users OPERATOR(pg_catalog.&&) ARRAY[$3] OR (m.prior_users OPERATOR(pg_catalog.&&)"
+         " ARRAY['00000000-0000-0000-0000-000000000000'::pg_catalog.uuid] AND m.prior_genres"
+         " OPERATOR(pg_catalog.&&) $4) ELSE m.prior_users OPERATOR(pg_catalog.&&) ARRAY[$3,"
+         " '00000000-0000-0000-0000-000000000000'::pg_catalog.uuid] END FROM " + schema +
+         ".sync_move m WHERE m.moved_at OPERATOR(pg_catalog.>=) $1 AND m.moved_at OPERATOR(pg_catalog.<) $2"
+         " AND m.table_name IN ('tune', $5)";
 }
 
 std::string moves_probe_query(const std::string &schema) {
