@@ -205,6 +205,18 @@ DELETE FROM user_genre_selection WHERE user_id = regress.u(2) AND genre_id = 'bl
 UPDATE tune SET genre = 'contra', last_modified_at = pg_temp.now_utc() WHERE id = :'tune_in';
 SELECT * FROM pg_temp.step('genres in and out, a tune moved', 7);
 
+-- The same with the key index in use: the main stream reads the keys, a
+-- change reads the app tables (its triggers and the move triggers both run).
+SELECT count(*) AS key_tables FROM sync_enable_key_index();
+INSERT INTO user_genre_selection (user_id, genre_id) VALUES (regress.u(2), 'breton');
+SELECT * FROM pg_temp.step('key index: genre selected');
+UPDATE tune SET genre = 'breton', last_modified_at = pg_temp.now_utc() WHERE id = :'tune_out';
+SELECT * FROM pg_temp.step('key index: tune moved into the filter');
+DELETE FROM user_genre_selection WHERE user_id = regress.u(2) AND genre_id = 'breton';
+SELECT * FROM pg_temp.step('key index: genre unselected');
+SELECT table_name, missing, wrong, extra FROM sync_check_key_index() ORDER BY table_name;
+SELECT sync_disable_key_index();
+
 -- A v1 cursor (release 1.2's) knows no filter: the whole filter up to its
 -- position once more, then on.
 UPDATE cursors SET cursor = 'v1:' || split_part(split_part(cursor, '/', 2), ':', 1) || ':'
