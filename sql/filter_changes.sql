@@ -9,7 +9,9 @@
 -- begun when they differ), "genre selected" missed 81 rows and "tune moved
 -- into the filter" left 3 of the removed genre's rows; with the move
 -- triggers disabled, "tune moved into the filter" missed the tune's 7 notes
--- and references and "tune moved out of the filter" left the tune behind.
+-- and references and "tune moved out of the filter" left the tune behind;
+-- with a change's candidates read through the tunes the caller can see,
+-- "row security: ... private to another user" left its 9 rows behind.
 SET DateStyle = 'ISO, YMD';
 -- The test's own statements are the only writers: the horizon may follow
 -- them closely.
@@ -216,6 +218,61 @@ DELETE FROM user_genre_selection WHERE user_id = regress.u(2) AND genre_id = 'br
 SELECT * FROM pg_temp.step('key index: genre unselected');
 SELECT table_name, missing, wrong, extra FROM sync_check_key_index() ORDER BY table_name;
 SELECT sync_disable_key_index();
+
+-- A signed-in user under row-level security (policies of a Supabase-style
+-- app, the request authenticated as user 2): changes reach them too, and
+-- the reference query, run as the same role, sees what they may see.
+CREATE ROLE gs_test_fc_user NOLOGIN;
+GRANT SELECT ON note, reference, tune, playlist, playlist_tune, user_genre_selection,
+                sync_horizon_publication TO gs_test_fc_user;
+GRANT EXECUTE ON FUNCTION sync_pull TO gs_test_fc_user;
+GRANT USAGE ON SCHEMA regress TO gs_test_fc_user;
+GRANT ALL ON replica, cursors TO gs_test_fc_user;
+CREATE FUNCTION pg_temp.sub() RETURNS uuid LANGUAGE sql STABLE AS $$
+    SELECT (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')::uuid
+$$;
+CREATE POLICY fc_own ON note FOR SELECT USING (user_ref IS NULL OR user_ref = pg_temp.sub());
+CREATE POLICY fc_own ON reference FOR SELECT USING (user_ref IS NULL OR user_ref = pg_temp.sub());
+CREATE POLICY fc_own ON tune FOR SELECT USING (private_for IS NULL OR private_for = pg_temp.sub());
+CREATE POLICY fc_own ON playlist FOR SELECT USING (user_ref = pg_temp.sub());
+CREATE POLICY fc_own ON playlist_tune FOR SELECT
+    USING (EXISTS (SELECT FROM playlist p WHERE p.playlist_id = playlist_ref AND p.user_ref = pg_temp.sub()));
+CREATE POLICY fc_own ON user_genre_selection FOR SELECT USING (user_id = pg_temp.sub());
+ALTER TABLE note ENABLE ROW LEVEL SECURITY;
+ALTER TABLE reference ENABLE ROW LEVEL SECURITY;
+ALTER TABLE tune ENABLE ROW LEVEL SECURITY;
+ALTER TABLE playlist ENABLE ROW LEVEL SECURITY;
+ALTER TABLE playlist_tune ENABLE ROW LEVEL SECURITY;
+ALTER TABLE user_genre_selection ENABLE ROW LEVEL SECURITY;
+INSERT INTO user_genre_selection (user_id, genre_id) VALUES (regress.u(2), 'shanty');
+UPDATE tune SET private_for = regress.u(2), last_modified_at = pg_temp.now_utc() WHERE id = :'tune_out';
+SELECT set_config('request.jwt.claims', format('{"sub":"%s","role":"authenticated"}', regress.u(2)), false);
+SET ROLE gs_test_fc_user;
+SELECT * FROM pg_temp.step('row security: genre selected, a tune made private to the user');
+RESET ROLE;
+UPDATE tune SET private_for = regress.u(1), last_modified_at = pg_temp.now_utc() WHERE id = :'tune_out';
+DELETE FROM user_genre_selection WHERE user_id = regress.u(2) AND genre_id = 'shanty';
+SET ROLE gs_test_fc_user;
+SELECT * FROM pg_temp.step('row security: genre unselected, the tune private to another user');
+RESET ROLE;
+SELECT set_config('request.jwt.claims', '', false);
+ALTER TABLE note DISABLE ROW LEVEL SECURITY;
+ALTER TABLE reference DISABLE ROW LEVEL SECURITY;
+ALTER TABLE tune DISABLE ROW LEVEL SECURITY;
+ALTER TABLE playlist DISABLE ROW LEVEL SECURITY;
+ALTER TABLE playlist_tune DISABLE ROW LEVEL SECURITY;
+ALTER TABLE user_genre_selection DISABLE ROW LEVEL SECURITY;
+DROP POLICY fc_own ON note;
+DROP POLICY fc_own ON reference;
+DROP POLICY fc_own ON tune;
+DROP POLICY fc_own ON playlist;
+DROP POLICY fc_own ON playlist_tune;
+DROP POLICY fc_own ON user_genre_selection;
+REVOKE ALL ON note, reference, tune, playlist, playlist_tune, user_genre_selection,
+              sync_horizon_publication, replica, cursors FROM gs_test_fc_user;
+REVOKE EXECUTE ON FUNCTION sync_pull FROM gs_test_fc_user;
+REVOKE USAGE ON SCHEMA regress FROM gs_test_fc_user;
+DROP ROLE gs_test_fc_user;
 
 -- A v1 cursor (release 1.2's) knows no filter: the whole filter up to its
 -- position once more, then on.

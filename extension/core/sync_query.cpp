@@ -215,7 +215,9 @@ std::string filtered_rows(const RowsShape &shape, const std::string &schema) {
 // it the main stream delivers), and NULL when it is not in the filter (the
 // worker removes it); rows in the filter after the position are skipped. A
 // moved row is a candidate only if it is the user's to see now or was
-// before ($14, $16), so no other user's ids are told.
+// before ($14, $16), so no other user's ids are told. A moved row the
+// caller can no longer read at all (row security) is still told to be
+// removed: it comes first, keyed at -infinity.
 std::string change_rows(const RowsShape &shape, const std::string &schema) {
   if (shape.until != BoundKind::timestamp_and_id || shape.bound_type != BoundType::timestamp)
     throw std::logic_error("a change runs up to the main stream's cursor");
@@ -224,39 +226,44 @@ std::string change_rows(const RowsShape &shape, const std::string &schema) {
   const std::string user = rows_param(param_user_id);
   const std::string eq = " OPERATOR(pg_catalog.=) ";
   const std::string change_genres = rows_param(param_change_genres);
+  // A tune of the user's now, or of a genre that the filter has or lost.
+  const std::string tune_concerns_user =
+      "(c.private_for" + eq + user + " OR (c.private_for IS NULL AND (c.genre" + eq + "ANY (" +
+      rows_param(param_genre_ids) + ") OR c.genre" + eq + "ANY (" + change_genres + "))))";
+  const std::string own = "(x.user_ref IS NULL OR x.user_ref" + eq + user + ")";
   // Rows of deleted tunes are in no replica (a deletion is a move).
   const std::string by_genre =
       "c.genre" + eq + "ANY (" + change_genres + ") AND c.private_for IS NULL AND NOT c.deleted";
-  const std::string moved_tune =
-      "c.id" + eq + "ANY (" + rows_param(param_moved_tunes) + ") AND (c.id" + eq + "ANY (" +
-      rows_param(param_seen_tunes) + ") OR c.private_for" + eq + user +
-      " OR (c.private_for IS NULL AND (c.genre" + eq + "ANY (" + rows_param(param_genre_ids) +
-      ") OR c.genre" + eq + "ANY (" + change_genres + "))))";
   std::string candidates;
   if (tunes) {
-    candidates = "SELECT c.id FROM " + table + " c WHERE " + by_genre + " UNION SELECT c.id FROM " +
-                 table + " c WHERE " + moved_tune;
+    candidates = "SELECT c.id FROM " + table + " c WHERE " + by_genre + " UNION SELECT m.id FROM pg_catalog.unnest(" +
+                 rows_param(param_moved_tunes) + ") m(id) WHERE m.id" + eq + "ANY (" + rows_param(param_seen_tunes) +
+                 ") OR EXISTS (SELECT FROM " + table + " c WHERE c.id" + eq + "m.id AND " + tune_concerns_user + ")";
   } else {
-    const std::string own = " AND (x.user_ref IS NULL OR x.user_ref" + eq + user + ")";
-    candidates = "SELECT x.id FROM " + schema + ".tune c JOIN " + table + " x ON x.tune_ref" + eq +
-                 "c.id WHERE ((" + by_genre + ") OR (" + moved_tune + "))" + own +
-                 " UNION SELECT x.id FROM " + table + " x WHERE x.id" + eq + "ANY (" +
-                 rows_param(param_moved_rows) + ") AND (x.id" + eq + "ANY (" +
-                 rows_param(param_seen_rows) + ") OR x.user_ref IS NULL OR x.user_ref" + eq + user + ")";
+    candidates = "SELECT x.id FROM " + schema + ".tune c JOIN " + table + " x ON x.tune_ref" + eq + "c.id WHERE " +
+                 by_genre + " AND " + own + " UNION SELECT x.id FROM " + table + " x LEFT JOIN " + schema +
+                 ".tune c ON c.id" + eq + "x.tune_ref WHERE x.tune_ref" + eq + "ANY (" +
+                 rows_param(param_moved_tunes) + ") AND (x.tune_ref" + eq + "ANY (" + rows_param(param_seen_tunes) +
+                 ") OR " + tune_concerns_user + ") AND " + own + " UNION SELECT m.id FROM pg_catalog.unnest(" +
+                 rows_param(param_moved_rows) + ") m(id) WHERE m.id" + eq + "ANY (" + rows_param(param_seen_rows) +
+                 ") OR EXISTS (SELECT FROM " + table + " x WHERE x.id" + eq + "m.id AND " + own + ")";
   }
   const std::string tune_alias = tunes ? "r" : "t";
   std::string in_filter = "COALESCE(" + genre_filter(tune_alias) + " AND NOT " + tune_alias + ".deleted";
   if (!tunes) in_filter += " AND (r.user_ref IS NULL OR r.user_ref" + eq + user + ")";
   in_filter += ", false)";
-  const std::string at_or_before_position =
-      "(r.last_modified_at, r.id) OPERATOR(pg_catalog.<=) (" + rows_param(param_until_ts) + ", " +
-      rows_param(param_until_id) + ")";
-  std::string sql = "SELECT CASE WHEN q.in_filter THEN pg_catalog.to_jsonb(q.r) END, (q.r).last_modified_at, (q.r).id"
-                    " FROM (SELECT r, " + in_filter + " AS in_filter FROM " + table + " r";
+  const std::string key = "COALESCE(r.last_modified_at, '-infinity'::pg_catalog.timestamp)";
+  std::string sql = "SELECT CASE WHEN q.in_filter THEN pg_catalog.to_jsonb(q.r) END, q.key, q.id"
+                    " FROM (SELECT r, " + key + " AS key, k.id, " + in_filter + " AS in_filter FROM (" +
+                    candidates + ") k LEFT JOIN " + table + " r ON r.id" + eq + "k.id";
   if (!tunes) sql += " LEFT JOIN " + schema + ".tune t ON t.id" + eq + "r.tune_ref";
-  sql += " WHERE r.id IN (" + candidates + ")" + bound(shape.after, "r", ">", param_after_ts, param_after_id) +
-         " AND (NOT " + in_filter + " OR " + at_or_before_position + ")"
-         " ORDER BY r.last_modified_at, r.id LIMIT " + rows_param(param_limit) + ") q";
+  sql += " WHERE true";
+  if (shape.after == BoundKind::timestamp_and_id)
+    sql += " AND (" + key + ", k.id) OPERATOR(pg_catalog.>) (" + rows_param(param_after_ts) + ", " +
+           rows_param(param_after_id) + ")";
+  sql += " AND (NOT " + in_filter + " OR (" + key + ", k.id) OPERATOR(pg_catalog.<=) (" +
+         rows_param(param_until_ts) + ", " + rows_param(param_until_id) + "))"
+         " ORDER BY " + key + ", k.id LIMIT " + rows_param(param_limit) + ") q";
   return sql;
 }
 
