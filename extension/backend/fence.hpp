@@ -12,6 +12,7 @@
 
 #include <exception>
 #include <new>
+#include <type_traits>
 
 #include "backend/pg.hpp"
 #include "core/error.hpp"
@@ -39,10 +40,15 @@ ErrorData *keep_caught_error(MemoryContext caller_context) noexcept;
 }  // namespace detail
 
 // fn must not hold objects with non-trivial destructors across a call that
-// may ereport: a longjmp out of it would skip them. A C++ exception thrown
-// by fn is carried out of the PG_TRY region and re-thrown after it.
+// may ereport: a longjmp out of it would skip them. The closure itself is
+// checked here (capture by reference, or values without destructors); types
+// made inside fn say so with their own static_assert (see JsonbObject). A
+// C++ exception thrown by fn is carried out of the PG_TRY region and
+// re-thrown after it.
 template <typename Fn>
 void guarded(Fn &&fn) {
+  static_assert(std::is_trivially_destructible_v<std::remove_reference_t<Fn>>,
+                "guarded(): a longjmp out of fn would skip the destructor of what it captures");
   MemoryContext caller_context = CurrentMemoryContext;
   ErrorData *volatile caught = nullptr;
   bool volatile failed = false;
