@@ -8,12 +8,12 @@ namespace gs::backend {
 
 namespace {
 
-// Where caught PostgreSQL errors and the texts of C++ errors wait until
-// fenced() raises them. A context of its own: the ones current where an
-// error is caught (SPI's, say) need not outlive the C++ frames it unwinds
-// through. It is emptied when a fenced() call begins; by then whatever it
-// held has been raised, and ReThrowError copied it into PostgreSQL's
-// ErrorContext.
+// Where caught PostgreSQL errors and C++ errors' texts wait for fenced() to
+// raise them: the contexts current where an error is caught (SPI's, say)
+// need not outlive the C++ frames it unwinds through. Emptied when a fenced()
+// call begins: what it held has been raised by then (ReThrowError copied it
+// to ErrorContext), also under a call nested in another's SQL, since a call
+// puts an error here only once its own SQL has stopped running.
 MemoryContext fence_context = nullptr;
 
 void begin_fence() {
