@@ -2,18 +2,19 @@
 // `timestamp` column last_modified_at: in genre_sync.stamp_time_zone, the
 // zone whose wall clock the column holds, never in the session's TimeZone.
 //
-// A timestamptz argument names an instant. The column's value names the
-// instant its wall clock has in the stamp zone. Converting the argument to
-// the stamp zone's wall clock and comparing timestamps is the same ordering
-// as comparing the two instants (the stamp zone's wall clock runs in step
-// with time, except across its own daylight-saving transitions, where now()
-// stamps no wall time of a spring-forward gap), and it keeps the bound an
-// index condition on (last_modified_at, id), which converting the column
-// would not. So a client passing instants is exact from any TimeZone, and a
-// client passing the row's timestamp back as is (the session reads it as
-// wall clock of its own TimeZone) is exact when that TimeZone is the stamp
-// zone. The seed's drop-ins do not use this: they keep its session-TimeZone
-// comparison.
+// A timestamptz argument names an instant; a row's value names the instant
+// its wall clock has in the stamp zone. Comparing the argument's wall clock
+// in the stamp zone with the column compares the two instants wherever that
+// wall clock runs with time: always in UTC (the default); in a zone with
+// daylight saving everywhere but its repeated autumn hour, and its
+// spring-forward gap holds no stamps of its now(). Converting the argument,
+// not the column, keeps the bound an index condition on (last_modified_at,
+// id). So a client passing instants is exact from any TimeZone, and one
+// passing the row's timestamp back as read (the session reads it as its own
+// wall clock) is exact when its TimeZone is the stamp zone; from another
+// zone nothing can be: the function sees only the instant, and a wall clock
+// in the session zone's spring-forward gap has none of its own. The seed's
+// drop-ins do not use this: they keep its session-TimeZone comparison.
 #pragma once
 
 #include "backend/pg.hpp"
