@@ -89,21 +89,35 @@ SELECT count(*) AS until_id_before_after_id
 FROM sync_tunes_page(regress.u(8), NULL, regress.tie_a(), '80000000-0000-0000-0000-000000000000',
                      1000, regress.tie_a(), '7fffffff-ffff-ffff-ffff-ffffffffffff');
 
--- A cursor timestamp without an id is the seed's incremental timestamp, so
--- it compares as the seed does under any TimeZone, DST gap and repeated hour
--- included (cursors with ids are only well-defined where wall clock and
--- instants run in the same order, so they are checked under UTC above).
+-- The timestamp arguments name instants, compared with the column in
+-- genre_sync.stamp_time_zone (UTC here), never in the session's TimeZone:
+-- under America/New_York, next to its DST gap and repeated hour too, every
+-- page holds what the contract gives under UTC for the same instants, with
+-- and without an id (the cases' text is cast under New York, so the
+-- instants are New York wall clock). differ_in_session_zone counts the
+-- cases where comparing under the session TimeZone, as the seed's SQL and
+-- the drop-ins do (dropin_timezone), would give other rows.
 SET TimeZone = 'America/New_York';
-SELECT t.tbl, count(*) AS cases, sum(cardinality(x.ref)) AS rows_compared,
-       count(*) FILTER (WHERE x.ours IS DISTINCT FROM x.ref) AS mismatches
+CREATE TEMP TABLE zone_result AS
+SELECT t.tbl, u.id AS user_id, g.name AS genre_set, c.name AS cursor_name,
+       c.ts::timestamptz AS after_ts, c.id AS after_id,
+       regress.page(t.tbl, u.id, regress.genres_for(g.name, u.id), c.ts::timestamptz, c.id,
+                    1000) AS ours,
+       regress.ref_page(t.tbl, u.id, regress.genres_for(g.name, u.id), c.ts::timestamptz, c.id,
+                        1000) AS ref_session_zone,
+       NULL::text[] AS ref
 FROM (VALUES ('notes'), ('references'), ('tunes')) AS t(tbl)
 CROSS JOIN regress.users u
 CROSS JOIN (VALUES ('null'), ('all'), ('two')) AS g(name)
-CROSS JOIN regress.after_case a
-CROSS JOIN LATERAL (
-    SELECT regress.page(t.tbl, u.id, regress.genres_for(g.name, u.id), a.ts::timestamptz, NULL,
-                        1000) AS ours,
-           regress.ref_page(t.tbl, u.id, regress.genres_for(g.name, u.id), a.ts::timestamptz, NULL,
-                            1000) AS ref
-) AS x
-GROUP BY t.tbl ORDER BY t.tbl;
+CROSS JOIN (SELECT a.name, a.ts, NULL::uuid AS id FROM regress.after_case a
+            UNION ALL
+            SELECT 'id ' || k.name, k.ts, k.id FROM regress.cursor_case k
+            WHERE k.id IS NOT NULL) AS c;
+SET TimeZone = 'UTC';
+UPDATE zone_result
+SET ref = regress.ref_page(tbl, user_id, regress.genres_for(genre_set, user_id), after_ts,
+                           after_id, 1000);
+SELECT tbl, count(*) AS cases, sum(cardinality(ref)) AS rows_compared,
+       count(*) FILTER (WHERE ours IS DISTINCT FROM ref) AS mismatches,
+       count(*) FILTER (WHERE ref_session_zone IS DISTINCT FROM ref) AS differ_in_session_zone
+FROM zone_result GROUP BY tbl ORDER BY tbl;

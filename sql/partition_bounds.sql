@@ -63,8 +63,10 @@ $$;
 -- Every user, both tables, 1, 3 and 8 parts, from the start and after a
 -- timestamp: the parts together give every row exactly once and in order,
 -- by either way of fetching; the last part is open-ended and part sizes are
--- within one of each other. Page functions compare their timestamptz bounds
--- under the session TimeZone, so they run in UTC here; cursors need not.
+-- within one of each other. fetch_part passes each page's last timestamp
+-- back as it reads it, so the session's TimeZone must be the stamp zone
+-- (UTC) for it to name the row's instant; cursors need no TimeZone
+-- (page_timezone fetches the parts from other TimeZones).
 SET TimeZone = 'UTC';
 SELECT tbl, parts, after_ts IS NOT NULL AS incremental, count(*) AS users,
        count(*) FILTER (WHERE pg_temp.fetch_all(tbl, u, parts, after_ts, false) = expected) AS pages_exact,

@@ -103,22 +103,24 @@ ANALYZE;
 
 -- The exact SQL of the functions' kept plans (extension/core/sync_query.cpp),
 -- prepared with the same parameter list; a custom plan per call, as the plan
--- cache makes for the first executions.
-PREPARE note_first(uuid, text[], timestamptz, uuid, timestamptz, uuid, int, int) AS
+-- cache makes for the first executions. The page functions bind their
+-- timestamp bounds as the column's own type (the argument's wall clock in
+-- genre_sync.stamp_time_zone), the drop-in as the seed's timestamptz.
+PREPARE note_first(uuid, text[], timestamp, uuid, timestamp, uuid, int, int) AS
 SELECT r.* FROM public.note r JOIN public.tune t ON t.id OPERATOR(pg_catalog.=) r.tune_ref WHERE ((t.genre OPERATOR(pg_catalog.=) ANY ($2) AND t.private_for IS NULL) OR t.private_for OPERATOR(pg_catalog.=) $1) AND NOT t.deleted AND (r.user_ref IS NULL OR r.user_ref OPERATOR(pg_catalog.=) $1) ORDER BY r.last_modified_at, r.id LIMIT $7;
-PREPARE note_after(uuid, text[], timestamptz, uuid, timestamptz, uuid, int, int) AS
+PREPARE note_after(uuid, text[], timestamp, uuid, timestamp, uuid, int, int) AS
 SELECT r.* FROM public.note r JOIN public.tune t ON t.id OPERATOR(pg_catalog.=) r.tune_ref WHERE ((t.genre OPERATOR(pg_catalog.=) ANY ($2) AND t.private_for IS NULL) OR t.private_for OPERATOR(pg_catalog.=) $1) AND NOT t.deleted AND (r.user_ref IS NULL OR r.user_ref OPERATOR(pg_catalog.=) $1) AND (r.last_modified_at, r.id) OPERATOR(pg_catalog.>) ($3, $4) ORDER BY r.last_modified_at, r.id LIMIT $7;
-PREPARE note_since(uuid, text[], timestamptz, uuid, timestamptz, uuid, int, int) AS
+PREPARE note_since(uuid, text[], timestamp, uuid, timestamp, uuid, int, int) AS
 SELECT r.* FROM public.note r JOIN public.tune t ON t.id OPERATOR(pg_catalog.=) r.tune_ref WHERE ((t.genre OPERATOR(pg_catalog.=) ANY ($2) AND t.private_for IS NULL) OR t.private_for OPERATOR(pg_catalog.=) $1) AND NOT t.deleted AND (r.user_ref IS NULL OR r.user_ref OPERATOR(pg_catalog.=) $1) AND r.last_modified_at OPERATOR(pg_catalog.>) $3 ORDER BY r.last_modified_at, r.id LIMIT $7;
 PREPARE note_dropin(uuid, text[], timestamptz, uuid, timestamptz, uuid, int, int) AS
 SELECT r.* FROM public.note r JOIN public.tune t ON t.id OPERATOR(pg_catalog.=) r.tune_ref WHERE ((t.genre OPERATOR(pg_catalog.=) ANY ($2) AND t.private_for IS NULL) OR t.private_for OPERATOR(pg_catalog.=) $1) AND NOT t.deleted AND (r.user_ref IS NULL OR r.user_ref OPERATOR(pg_catalog.=) $1) ORDER BY r.last_modified_at, r.id LIMIT $7 OFFSET $8;
-PREPARE reference_after(uuid, text[], timestamptz, uuid, timestamptz, uuid, int, int) AS
+PREPARE reference_after(uuid, text[], timestamp, uuid, timestamp, uuid, int, int) AS
 SELECT r.* FROM public.reference r JOIN public.tune t ON t.id OPERATOR(pg_catalog.=) r.tune_ref WHERE ((t.genre OPERATOR(pg_catalog.=) ANY ($2) AND t.private_for IS NULL) OR t.private_for OPERATOR(pg_catalog.=) $1) AND NOT t.deleted AND (r.user_ref IS NULL OR r.user_ref OPERATOR(pg_catalog.=) $1) AND (r.last_modified_at, r.id) OPERATOR(pg_catalog.>) ($3, $4) ORDER BY r.last_modified_at, r.id LIMIT $7;
-PREPARE reference_first(uuid, text[], timestamptz, uuid, timestamptz, uuid, int, int) AS
+PREPARE reference_first(uuid, text[], timestamp, uuid, timestamp, uuid, int, int) AS
 SELECT r.* FROM public.reference r JOIN public.tune t ON t.id OPERATOR(pg_catalog.=) r.tune_ref WHERE ((t.genre OPERATOR(pg_catalog.=) ANY ($2) AND t.private_for IS NULL) OR t.private_for OPERATOR(pg_catalog.=) $1) AND NOT t.deleted AND (r.user_ref IS NULL OR r.user_ref OPERATOR(pg_catalog.=) $1) ORDER BY r.last_modified_at, r.id LIMIT $7;
-PREPARE tune_first(uuid, text[], timestamptz, uuid, timestamptz, uuid, int, int) AS
+PREPARE tune_first(uuid, text[], timestamp, uuid, timestamp, uuid, int, int) AS
 SELECT t.* FROM public.tune t WHERE ((t.genre OPERATOR(pg_catalog.=) ANY ($2) AND t.private_for IS NULL) OR t.private_for OPERATOR(pg_catalog.=) $1) AND NOT t.deleted ORDER BY t.last_modified_at, t.id LIMIT $7;
-PREPARE tune_after(uuid, text[], timestamptz, uuid, timestamptz, uuid, int, int) AS
+PREPARE tune_after(uuid, text[], timestamp, uuid, timestamp, uuid, int, int) AS
 SELECT t.* FROM public.tune t WHERE ((t.genre OPERATOR(pg_catalog.=) ANY ($2) AND t.private_for IS NULL) OR t.private_for OPERATOR(pg_catalog.=) $1) AND (t.last_modified_at, t.id) OPERATOR(pg_catalog.>) ($3, $4) ORDER BY t.last_modified_at, t.id LIMIT $7;
 PREPARE effective(uuid) AS
 SELECT COALESCE(pg_catalog.array_agg(DISTINCT g.genre COLLATE "C" ORDER BY g.genre COLLATE "C"), '{}'::pg_catalog.text[]) FROM (SELECT s.genre_id FROM public.user_genre_selection s WHERE s.user_id OPERATOR(pg_catalog.=) $1 UNION SELECT p.genre_default FROM public.playlist p WHERE p.user_ref OPERATOR(pg_catalog.=) $1 AND NOT p.deleted AND p.genre_default IS NOT NULL UNION SELECT t.genre FROM public.playlist p JOIN public.playlist_tune pt ON pt.playlist_ref OPERATOR(pg_catalog.=) p.playlist_id JOIN public.tune t ON t.id OPERATOR(pg_catalog.=) pt.tune_ref WHERE p.user_ref OPERATOR(pg_catalog.=) $1 AND NOT p.deleted AND NOT pt.deleted AND NOT t.deleted AND t.genre IS NOT NULL) g(genre);
@@ -134,10 +136,10 @@ INSERT INTO plan_case VALUES
  $q$EXECUTE note_first(regress.u(1), regress.genres_with_tunes(), NULL, NULL, NULL, NULL, 1000, 0)$q$,
  '{"Index Scan using genre_sync_note_last_modified_at_id_idx on note r"}', '{Sort}', true),
 (2, 'notes deep page',
- $q$EXECUTE note_after(regress.u(1), regress.genres_with_tunes(), '2023-01-20 00:00:00+00', 'ffffffff-0000-0000-0000-000000000000', NULL, NULL, 1000, 0)$q$,
+ $q$EXECUTE note_after(regress.u(1), regress.genres_with_tunes(), '2023-01-20 00:00:00', 'ffffffff-0000-0000-0000-000000000000', NULL, NULL, 1000, 0)$q$,
  '{"Index Scan using genre_sync_note_last_modified_at_id_idx on note r","Index Cond: (ROW(last_modified_at, id) > ROW("}', '{Sort}', true),
 (3, 'notes empty incremental',
- $q$EXECUTE note_since(regress.u(1), regress.genres_with_tunes(), '2030-01-01 00:00:00+00', NULL, NULL, NULL, 1000, 0)$q$,
+ $q$EXECUTE note_since(regress.u(1), regress.genres_with_tunes(), '2030-01-01 00:00:00', NULL, NULL, NULL, 1000, 0)$q$,
  '{"Index Scan using genre_sync_note_last_modified_at_id_idx on note r","Index Cond: (last_modified_at > "}', '{Sort,"Seq Scan on note"}', true),
 (4, 'notes drop-in first page',
  $q$EXECUTE note_dropin(regress.u(1), regress.genres_with_tunes(), NULL, NULL, NULL, NULL, 1000, 0)$q$,
@@ -146,13 +148,13 @@ INSERT INTO plan_case VALUES
  $q$EXECUTE reference_first(regress.u(1), regress.genres_with_tunes(), NULL, NULL, NULL, NULL, 1000, 0)$q$,
  '{"Index Scan using genre_sync_reference_last_modified_at_id_idx on reference r"}', '{Sort}', true),
 (6, 'references deep page',
- $q$EXECUTE reference_after(regress.u(1), regress.genres_with_tunes(), '2023-01-20 00:00:00+00', 'ffffffff-0000-0000-0000-000000000000', NULL, NULL, 1000, 0)$q$,
+ $q$EXECUTE reference_after(regress.u(1), regress.genres_with_tunes(), '2023-01-20 00:00:00', 'ffffffff-0000-0000-0000-000000000000', NULL, NULL, 1000, 0)$q$,
  '{"Index Scan using genre_sync_reference_last_modified_at_id_idx on reference r"}', '{Sort}', true),
 (7, 'tunes first page',
  $q$EXECUTE tune_first(regress.u(1), regress.genres_with_tunes(), NULL, NULL, NULL, NULL, 1000, 0)$q$,
  '{"Index Scan using genre_sync_tune_last_modified_at_id_idx on tune t"}', '{Sort}', true),
 (8, 'tunes deep page',
- $q$EXECUTE tune_after(regress.u(1), regress.genres_with_tunes(), '2023-01-20 00:00:00+00', 'ffffffff-0000-0000-0000-000000000000', NULL, NULL, 1000, 0)$q$,
+ $q$EXECUTE tune_after(regress.u(1), regress.genres_with_tunes(), '2023-01-20 00:00:00', 'ffffffff-0000-0000-0000-000000000000', NULL, NULL, 1000, 0)$q$,
  '{"Index Scan using genre_sync_tune_last_modified_at_id_idx on tune t"}', '{Sort}', true);
 -- Two small genres: the tunes come from the genre index and the private
 -- tune index together (BitmapOr), not from a scan of every tune. Only a
@@ -176,6 +178,27 @@ FROM plan_case c
 CROSS JOIN (VALUES ('force_custom_plan'), ('force_generic_plan')) AS m(mode)
 WHERE m.mode = 'force_custom_plan' OR c.generic_too
 ORDER BY c.ord, m.mode;
+
+-- The page functions themselves, in a session of a daylight-saving TimeZone:
+-- they convert their timestamptz arguments, never the column, so a deep page
+-- reads the (last_modified_at, id) index from its bound on. The index's
+-- tuples read (this transaction's statistics) are about the page's rows
+-- (1,731 for its 1,000); a bound the index could not use would read the
+-- tens of thousands of notes before it too.
+SET TimeZone = 'Europe/Berlin';
+SELECT pg_stat_get_xact_numscans('genre_sync_note_last_modified_at_id_idx'::regclass) AS scans_before,
+       pg_stat_get_xact_tuples_returned('genre_sync_note_last_modified_at_id_idx'::regclass) AS read_before,
+       pg_stat_get_xact_numscans('note'::regclass) AS seq_scans_before \gset
+SELECT count(*) AS deep_page_rows,
+       min(last_modified_at) > '2023-10-01 00:00:00' AS after_the_bound
+FROM sync_notes_page(regress.u(1), regress.genres_with_tunes(), '2023-10-01 00:00:00+00',
+                     'ffffffff-0000-0000-0000-000000000000', 1000);
+SELECT pg_stat_get_xact_numscans('genre_sync_note_last_modified_at_id_idx'::regclass) > :scans_before
+         AS used_the_key_index,
+       pg_stat_get_xact_tuples_returned('genre_sync_note_last_modified_at_id_idx'::regclass) - :read_before
+         < 5000 AS read_from_the_bound,
+       pg_stat_get_xact_numscans('note'::regclass) = :seq_scans_before AS no_seq_scan;
+SET TimeZone = 'UTC';
 
 ROLLBACK;
 

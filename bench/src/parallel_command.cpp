@@ -59,9 +59,11 @@ std::vector<tools::PgConnection> open_connections(const Options& o, int count) {
         tools::ConnectionOptions c = o.connection;
         if (!o.dbnames.empty()) c.dbname = o.dbnames[static_cast<std::size_t>(i) % o.dbnames.size()];
         conns.push_back(tools::PgConnection::open(c, "genre-sync-bench parallel"));
-        // The page functions compare their timestamptz keys with the
-        // timestamp column under the session TimeZone: UTC makes that exact
-        // (sync_pull's text cursors need no TimeZone).
+        // The page walker passes each page's last last_modified_at back as
+        // it reads it, which the session reads as its own wall clock; the
+        // page functions compare that instant in genre_sync.stamp_time_zone
+        // (UTC): a UTC session makes it the row's own value (sync_pull's text
+        // cursors need no TimeZone).
         conns.back().exec("SET TimeZone = 'UTC'");
     }
     return conns;

@@ -7,7 +7,6 @@
 
 extern "C" {
 #include "catalog/pg_class.h"
-#include "utils/fmgrprotos.h"
 #include "utils/syscache.h"
 }
 
@@ -19,6 +18,7 @@ extern "C" {
 #include "backend/key_index.hpp"
 #include "backend/plan_cache.hpp"
 #include "backend/rows_query.hpp"
+#include "backend/stamp_zone.hpp"
 #include "core/error.hpp"
 #include "core/page_args.hpp"
 #include "core/partition_plan.hpp"
@@ -74,7 +74,16 @@ struct BoundsRow {
   PartRange range;
   std::string after_cursor;
   std::string until_cursor;
+  // The keys' instants in the stamp zone: passed back to the page functions,
+  // they name the same column values from any session TimeZone.
+  TimestampTz after_instant;
+  TimestampTz until_instant;
 };
+
+// A cursor's last_modified_at as the instant it names in the stamp zone.
+TimestampTz key_instant(const Cursor &key) {
+  return stamp_zone_instant(key.unix_micros - postgres_epoch_unix_micros);
+}
 
 }  // namespace
 
@@ -90,12 +99,15 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
   if (PG_ARGISNULL(3)) throw Error(sqlstate::null_value_not_allowed, "p_parts must not be null");
   args.parts = require_parts(PG_GETARG_INT32(3));
   const bool has_after = !PG_ARGISNULL(4);
-  args.after_ts = PG_GETARG_DATUM(4);
+  // Returned as given where the first part starts at it.
+  const Datum given_after = PG_GETARG_DATUM(4);
 
+  // p_after_timestamp is an instant, cut at and bound as the stamp zone's
+  // wall clock, as the page functions take it (backend/stamp_zone.hpp).
   std::optional<std::int64_t> after_local;
   if (has_after) {
-    Timestamp local = 0;
-    guarded([&] { local = DatumGetTimestamp(DirectFunctionCall1(timestamptz_timestamp, args.after_ts)); });
+    const Timestamp local = stamp_zone_wall_clock(DatumGetTimestampTz(given_after));
+    args.after_ts = TimestampGetDatum(local);
     if (local > INT64_MAX - postgres_epoch_unix_micros)
       throw Error("22008", "p_after_timestamp is beyond the range of cursors",
                   "Cursors count microseconds from 1970 in 64 bits; +infinity and years past "
@@ -116,7 +128,7 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
   std::vector<PartSample> groups;
   if (sample.sampled) {
     args.sample_percent = static_cast<float>(sample.percent);
-    run_rows_query(schema, {table, QueryKind::bounds_sampled, after, BoundKind::none, BoundType::timestamptz, access},
+    run_rows_query(schema, {table, QueryKind::bounds_sampled, after, BoundKind::none, BoundType::timestamp, access},
                    args, nullptr);
     groups = read_groups();
     // Too few of the user's rows in the sample to cut by evenly: the user
@@ -125,7 +137,7 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
     if (total_rows(groups) < min_sampled_rows_per_part * args.parts) sample = {false, 100};
   }
   if (!sample.sampled) {
-    run_rows_query(schema, {table, QueryKind::bounds, after, BoundKind::none, BoundType::timestamptz, access},
+    run_rows_query(schema, {table, QueryKind::bounds, after, BoundKind::none, BoundType::timestamp, access},
                    args, nullptr);
     groups = read_groups();
   }
@@ -149,7 +161,13 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
       part_state.moves_seen = horizon.value ? *horizon.value + postgres_epoch_unix_micros : position.unix_micros;
       after_cursor = format_sync_state(part_state);
     }
-    rows.push_back({range, after_cursor, range.until ? format_cursor(*range.until) : std::string()});
+    // The caller's own timestamp where the first part starts after it.
+    const TimestampTz after_instant =
+        !range.after ? 0
+        : range.after->has_id ? key_instant(range.after->key)
+                              : DatumGetTimestampTz(given_after);
+    rows.push_back({range, after_cursor, range.until ? format_cursor(*range.until) : std::string(),
+                    after_instant, range.until ? key_instant(*range.until) : 0});
   }
 
   guarded([&] {
@@ -161,19 +179,12 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
                        !range.until, !range.after, !range.until, false};
       values[0] = Int32GetDatum(range.part);
       if (range.after) {
-        // The caller's own timestamp where the first part starts after it.
-        values[1] = !range.after->has_id
-                        ? args.after_ts
-                        : DirectFunctionCall1(timestamp_timestamptz,
-                                              TimestampGetDatum(range.after->key.unix_micros -
-                                                                postgres_epoch_unix_micros));
+        values[1] = TimestampTzGetDatum(row.after_instant);
         if (range.after->has_id) values[2] = cursor_id(range.after->key);
         values[5] = CStringGetTextDatum(row.after_cursor.c_str());
       }
       if (range.until) {
-        values[3] = DirectFunctionCall1(
-            timestamp_timestamptz,
-            TimestampGetDatum(range.until->unix_micros - postgres_epoch_unix_micros));
+        values[3] = TimestampTzGetDatum(row.until_instant);
         values[4] = cursor_id(*range.until);
         values[6] = CStringGetTextDatum(row.until_cursor.c_str());
       }

@@ -11,6 +11,7 @@
 #include "backend/plan_cache.hpp"
 #include "backend/rows_query.hpp"
 #include "backend/settings.hpp"
+#include "backend/stamp_zone.hpp"
 #include "core/page_args.hpp"
 
 namespace gs::backend {
@@ -57,8 +58,12 @@ Datum offset_page(FunctionCallInfo fcinfo, SyncTable table) {
   RowsArgs args;
   args.user_id = PG_GETARG_DATUM(0);
   args.genre_ids = genre_ids_arg(fcinfo, 1);
+  // The drop-ins return the seed's rows for every argument, so the
+  // timestamptz meets the column as in the seed's SQL: under the session
+  // TimeZone, next to its daylight-saving transitions too.
   const RowsShape shape{table, QueryKind::offset_rows,
-                        PG_ARGISNULL(2) ? BoundKind::none : BoundKind::timestamp, BoundKind::none};
+                        PG_ARGISNULL(2) ? BoundKind::none : BoundKind::timestamp, BoundKind::none,
+                        BoundType::timestamptz};
   args.after_ts = PG_GETARG_DATUM(2);
   args.limit = resolve_limit(int_arg(fcinfo, 3), max_page_size);
   args.offset = resolve_offset(int_arg(fcinfo, 4));
@@ -73,14 +78,20 @@ Datum keyset_page(FunctionCallInfo fcinfo, SyncTable table) {
   RowsArgs args;
   args.user_id = PG_GETARG_DATUM(0);
   args.genre_ids = genre_ids_arg(fcinfo, 1);
+  // The bounds are instants, bound as the stamp zone's wall clock
+  // (backend/stamp_zone.hpp): the comparison is the column's own, whatever
+  // the session's TimeZone, and still an index condition.
   const RowsShape shape{
       table, QueryKind::keyset_rows,
       classify_bound(!PG_ARGISNULL(2), !PG_ARGISNULL(3), "p_after_timestamp", "p_after_id"),
-      classify_bound(!PG_ARGISNULL(5), !PG_ARGISNULL(6), "p_until_timestamp", "p_until_id")};
-  args.after_ts = PG_GETARG_DATUM(2);
+      classify_bound(!PG_ARGISNULL(5), !PG_ARGISNULL(6), "p_until_timestamp", "p_until_id"),
+      BoundType::timestamp};
+  if (!PG_ARGISNULL(2))
+    args.after_ts = TimestampGetDatum(stamp_zone_wall_clock(PG_GETARG_TIMESTAMPTZ(2)));
   args.after_id = PG_GETARG_DATUM(3);
   args.limit = resolve_limit(int_arg(fcinfo, 4), max_page_size);
-  args.until_ts = PG_GETARG_DATUM(5);
+  if (!PG_ARGISNULL(5))
+    args.until_ts = TimestampGetDatum(stamp_zone_wall_clock(PG_GETARG_TIMESTAMPTZ(5)));
   args.until_id = PG_GETARG_DATUM(6);
   return run_page(fcinfo, shape, args);
 }

@@ -24,9 +24,12 @@ enum class QueryKind {
                 // with its key (docs/protocol.md, "Filter changes")
 };
 
-// The type the bounds' timestamps arrive in: timestamptz arguments compare
-// like the seed (under the session TimeZone); cursors carry the column's
-// own `timestamp`, so nothing converts them.
+// The type the bounds' timestamps arrive in. `timestamp` is the column's own
+// type: cursors carry its value, and the page functions and the bounds
+// convert their timestamptz arguments to it in genre_sync.stamp_time_zone
+// first, so the comparison never depends on the session's TimeZone.
+// `timestamptz` is the seed's drop-ins' alone: their argument meets the
+// column under the session TimeZone, as in the seed's SQL.
 enum class BoundType { timestamptz, timestamp };
 
 // The parameters every rows query is prepared with, in this order. A shape
@@ -72,7 +75,7 @@ struct RowsShape {
   QueryKind kind;
   BoundKind after;
   BoundKind until;
-  BoundType bound_type = BoundType::timestamptz;
+  BoundType bound_type = BoundType::timestamp;  // the drop-ins ask for timestamptz
   RowsAccess access = RowsAccess::app_tables;
   int genre_streams = 0;  // keys_by_genre: the number of genres, at most max_genre_streams
   // Tunes: leave out deleted tunes although the page has an after bound (a

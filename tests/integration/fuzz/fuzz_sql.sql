@@ -159,11 +159,14 @@ CREATE FUNCTION fuzz.default_limit() RETURNS int LANGUAGE sql AS $$
     SELECT least(1000, current_setting('genre_sync.max_page_size')::int)
 $$;
 
--- The contract's keyset page, written as plain SQL.
-CREATE FUNCTION fuzz.ref_keyset(p_table text, u uuid, g text[], a_ts timestamptz, a_id uuid,
-                                lim int, u_ts timestamptz, u_id uuid) RETURNS jsonb
+-- The contract's keyset page, written as plain SQL. Its timestamps are
+-- instants, compared as the stamp zone's wall clock.
+CREATE FUNCTION fuzz.ref_keyset(p_table text, u uuid, g text[], a_instant timestamptz, a_id uuid,
+                                lim int, u_instant timestamptz, u_id uuid) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
+    a_ts timestamp := a_instant AT TIME ZONE current_setting('genre_sync.stamp_time_zone');
+    u_ts timestamp := u_instant AT TIME ZONE current_setting('genre_sync.stamp_time_zone');
     v_rows jsonb;
     v_filter text := CASE p_table
         WHEN 'tune' THEN 'FROM tune r WHERE ((r.genre = ANY ($2) AND r.private_for IS NULL) OR r.private_for = $1)
@@ -266,6 +269,11 @@ BEGIN
             PERFORM set_config('genre_sync.max_page_size',
                                CASE WHEN fuzz.chance(0.67) THEN '10000'
                                     ELSE fuzz.pick(ARRAY['1', '7', '2147483647']) END, true);
+            -- The session's TimeZone reads the timestamp text of the call and
+            -- of its reference alike; the drop-ins compare under it, the page
+            -- functions in genre_sync.stamp_time_zone whatever it is.
+            PERFORM set_config('TimeZone', fuzz.pick(ARRAY['UTC', 'Europe/Berlin', 'America/New_York',
+                                                            'Asia/Kolkata']), true);
             v_state := 'ok';
             BEGIN
                 EXECUTE c.call INTO v_result;
@@ -279,7 +287,8 @@ BEGIN
                 IF v_result IS DISTINCT FROM v_expected THEN
                     INSERT INTO fuzz.failure
                     VALUES (v_fn, current_setting('genre_sync.max_page_size'), c.call,
-                            'result differs from the reference');
+                            'result differs from the reference under TimeZone '
+                            || current_setting('TimeZone'));
                 END IF;
             ELSIF NOT EXISTS (SELECT FROM fuzz.documented d WHERE d.sqlstate = v_state) THEN
                 INSERT INTO fuzz.failure
