@@ -111,13 +111,13 @@ bool moves_in(Oid schema, std::int64_t from_unix, std::int64_t to_unix) {
 // to see before.
 void read_moves(Oid schema, SyncTable table, const FilterChange &change, Datum user_id,
                 Datum relevant_genres, RowsArgs &args) {
-  Oid argtypes[] = {TIMESTAMPOID, TIMESTAMPOID, UUIDOID, TEXTARRAYOID, TEXTOID};
-  SPIPlanPtr plan = kept_plan(schema, moves_window_slot, 5, argtypes,
+  Oid argtypes[] = {TIMESTAMPOID, TIMESTAMPOID, UUIDOID, TEXTARRAYOID, TEXTOID, TEXTARRAYOID};
+  SPIPlanPtr plan = kept_plan(schema, moves_window_slot, 6, argtypes,
                               [&] { return moves_window_query(quoted_schema_name(schema)); });
   as_moves_owner(schema, [&] {
     guarded([&] {
       Datum values[] = {unix_timestamp(change.moves_from), unix_timestamp(change.moves_to), user_id,
-                        relevant_genres, CStringGetTextDatum(table_name(table))};
+                        relevant_genres, CStringGetTextDatum(table_name(table)), *args.change_genres};
       if (SPI_execute_plan(plan, values, nullptr, true, 0) != SPI_OK_SELECT)
         elog(ERROR, "reading moved rows failed");
       const uint64 n = SPI_processed;

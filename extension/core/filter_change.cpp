@@ -36,7 +36,22 @@ bool moves_to_check(const SyncState &state, std::int64_t horizon) {
 
 void begin_change_if_needed(SyncState &state, const std::vector<std::string> &genres_now,
                             std::int64_t horizon, bool moves_found) {
-  if (state.change) return;
+  if (state.change) {
+    // Genres that change again while a change of genres runs: the rows it
+    // has passed were judged under genres that no longer hold (one it
+    // removed may be in the filter again), so it starts over with the union.
+    // (A catch-up of everything delivers under the current genres and
+    // removes nothing; the change after it settles what differs.)
+    std::vector<std::string> changed = genres_changed(state.genres, genres_now);
+    if (state.change->everything || changed.empty()) return;
+    std::vector<std::string> genres;
+    std::set_union(state.change->genres.begin(), state.change->genres.end(), changed.begin(),
+                   changed.end(), std::back_inserter(genres));
+    state.change->genres = std::move(genres);
+    state.change->progress.reset();
+    state.genres = genres_now;
+    return;
+  }
   if (!state.position) {
     // Nothing delivered yet: nothing to catch up or remove.
     state.genres = genres_now;

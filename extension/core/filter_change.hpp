@@ -33,8 +33,9 @@ bool moves_to_check(const SyncState &state, std::int64_t horizon);
 // Before a page: a replica that holds nothing yet follows the filter as it is
 // now; otherwise a change begins when the genres differ or rows moved
 // (moves_found: some move is stamped in [state.moves_seen, horizon), looked
-// for when moves_to_check said so). One change runs at a time; what differs
-// after it is the next one's.
+// for when moves_to_check said so). One change runs at a time; moves during
+// it are the next one's, and genres that change while a change of genres
+// runs start it over with both changes' genres.
 void begin_change_if_needed(SyncState &state, const std::vector<std::string> &genres_now,
                             std::int64_t horizon, bool moves_found);
 

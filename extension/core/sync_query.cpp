@@ -392,8 +392,9 @@ std::string moves_window_query(const std::string &schema) {
          " ARRAY['00000000-0000-0000-0000-000000000000'::pg_catalog.uuid] AND m.prior_genres"
          " OPERATOR(pg_catalog.&&) $4) ELSE m.prior_users OPERATOR(pg_catalog.&&) ARRAY[$3,"
          " '00000000-0000-0000-0000-000000000000'::pg_catalog.uuid] END FROM " + schema +
-         ".sync_move m WHERE m.moved_at OPERATOR(pg_catalog.>=) $1 AND m.moved_at OPERATOR(pg_catalog.<) $2"
-         " AND m.table_name IN ('tune', $5)";
+         ".sync_move m WHERE m.table_name IN ('tune', $5) AND (m.moved_at OPERATOR(pg_catalog.>=) $1"
+         " AND m.moved_at OPERATOR(pg_catalog.<) $2 OR m.table_name OPERATOR(pg_catalog.=) 'tune'"
+         " AND m.prior_genres OPERATOR(pg_catalog.&&) $6)";
 }
 
 std::string moves_probe_query(const std::string &schema) {

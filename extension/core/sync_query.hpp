@@ -122,11 +122,13 @@ std::string genres_normalize_query();
 // ($1, $2 timestamp) -> whether any row moved at or after $1 and before $2
 // (extension/sql/1.2--1.3/10_moves.sql): one index probe.
 std::string moves_probe_query(const std::string &quoted_schema);
-// ($1, $2 timestamp, $3 user uuid, $4 text[] genres, $5 table) -> per row of
-// $5 or tune that moved in [$1, $2): whether it is a tune, its id, and
-// whether it was the user's to see before (private to the user, or public
-// (NULL user) with one of the genres; notes and references: the user's or
-// a system row).
+// ($1, $2 timestamp, $3 user uuid, $4 text[] genres, $5 table, $6 text[]
+// genres that entered or left) -> per row of $5 or tune that moved in
+// [$1, $2), and per tune that ever moved away from one of $6 (its move may
+// lie outside any window the replica will look at again): whether it is a
+// tune, its id, and whether it was the user's to see before (private to the
+// user, or public (NULL user) with one of the genres $4; notes and
+// references: the user's or a system row).
 std::string moves_window_query(const std::string &quoted_schema);
 
 }  // namespace gs

@@ -25,6 +25,9 @@ CREATE TABLE sync_move (
     PRIMARY KEY (table_name, id)
 );
 CREATE INDEX sync_move_time_idx ON sync_move (moved_at) INCLUDE (table_name, id);
+-- A genre that leaves a filter also takes the tunes that had it and moved,
+-- whenever they moved (docs/protocol.md, "Filter changes").
+CREATE INDEX sync_move_prior_genres_idx ON sync_move USING gin (prior_genres);
 COMMENT ON TABLE sync_move IS
 'Rows whose move in or out of users'' filters a sync must deliver: tunes whose genre, private_for or deleted changed, notes and references whose tune_ref or user_ref changed; kept by triggers';
 SELECT pg_catalog.pg_extension_config_dump('sync_move', '');
