@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Filter changes: after every kind of change to a user's filter, one sync past
+# the horizon leaves a worker's replica equal to the user's filtered rows
+# (genre-sync-filter-changes, see tests/convergence/filter_changes.cpp); then
+# the same with writers racing the worker. Scale-1 generated data, fixed seed,
+# a fresh database, the horizon's margin at 10 ms so waiting for it is short.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+build=${GS_BUILD_DIR:-build}
+client=$build/tests/convergence/genre-sync-filter-changes
+datagen=$build/tools/datagen/genre-sync-datagen
+for tool in "$client" "$datagen"; do
+  [ -x "$tool" ] || { echo "filter_changes: $tool not built" >&2; exit 1; }
+done
+db=gs_filter_changes
+trap 'dropdb --if-exists "$db"' EXIT
+
+dropdb --if-exists "$db"
+createdb "$db"
+"$datagen" --scale 1 --create-schema -q -d "$db" >/dev/null
+psql -X -q -v ON_ERROR_STOP=1 -d "$db" >/dev/null <<SQL
+SET client_min_messages = warning;
+CREATE EXTENSION genre_sync;
+SELECT sync_create_indexes();
+ALTER DATABASE $db SET genre_sync.horizon_margin = '10ms';
+SQL
+PGDATABASE=$db "$client" --seed 42 --mixed-seconds 6 "$@"
+echo "filter_changes: ok"
