@@ -23,7 +23,9 @@ CREATE FUNCTION pg_temp.all_bounds()
 RETURNS TABLE (tbl text, user_k int, genres text[], parts int, after_ts timestamptz, part int,
                after_cursor text, until_cursor text, estimated_rows bigint)
 LANGUAGE sql AS $$
-    SELECT t.tbl, u.k, g.genres, p.parts, a.ts, b.part, b.after_cursor, b.until_cursor,
+    SELECT t.tbl, u.k, g.genres, p.parts, a.ts, b.part,
+           -- without the moves stamp, the horizon's at the call
+           regexp_replace(b.after_cursor, '^(v2/[^/]*/)[0-9]+/', '\1'), b.until_cursor,
            b.estimated_rows
     FROM (VALUES ('note'), ('reference')) AS t(tbl)
     CROSS JOIN (VALUES (1), (2), (8)) AS u(k)
@@ -105,6 +107,16 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT 'v1:' || (extract(epoch FROM p_ts) * 1000000)::bigint || ':' || p_id
 $$;
 
+-- A v2 cursor after (p_ts, p_id) of a replica that holds the filter's rows
+-- up to there (genres normalized; every move seen: moves stamp far ahead).
+CREATE FUNCTION pg_temp.after_cursor(p_ts timestamp, p_id uuid, p_user uuid, p_genres text[])
+RETURNS text LANGUAGE sql AS $$
+    SELECT format('v2/%s:%s/9000000000000000/-/%s', (extract(epoch FROM p_ts) * 1000000)::bigint,
+                  p_id, (SELECT coalesce(string_agg(g || ',', '' ORDER BY g COLLATE "C"), '')
+                         FROM (SELECT DISTINCT g FROM unnest(coalesce(p_genres, seed.effective_genres(p_user))) g
+                               WHERE g IS NOT NULL) d))
+$$;
+
 -- A walk of a page function from (after) to (until), page after page.
 CREATE FUNCTION pg_temp.page_walk(p_table text, p_user uuid, p_genres text[], p_size int,
                                   p_after_ts timestamp, p_after_id uuid,
@@ -171,9 +183,10 @@ LANGUAGE sql AS $$
                                                   s.size, c.after_ts, c.after_id, c.until_ts,
                                                   c.until_id)
                ELSE pg_temp.pull_walk(t.tbl, regress.u(c.user_k), c.genres, s.size,
-                                      CASE WHEN c.after_ts IS NOT NULL THEN pg_temp.cursor(
+                                      CASE WHEN c.after_ts IS NOT NULL THEN pg_temp.after_cursor(
                                           c.after_ts, coalesce(c.after_id,
-                                          '00000000-0000-0000-0000-000000000000')) END,
+                                          '00000000-0000-0000-0000-000000000000'),
+                                          regress.u(c.user_k), c.genres) END,
                                       CASE WHEN c.until_ts IS NOT NULL THEN pg_temp.cursor(
                                           c.until_ts, coalesce(c.until_id,
                                           'ffffffff-ffff-ffff-ffff-ffffffffffff')) END)

@@ -92,8 +92,12 @@ GROUP BY tbl ORDER BY tbl;
 RESET TimeZone;
 
 -- One call's ranges, in full: contiguous, and empty ones before the last
--- when there are fewer rows than parts.
-SELECT part, after_cursor, until_cursor, estimated_rows
+-- when there are fewer rows than parts. after_cursor is a v2 cursor: the
+-- part's start, a first sync's flag and the genres (its moves stamp is the
+-- horizon's, left out here).
+SELECT part, split_part(after_cursor, '/', 1) AS version, split_part(after_cursor, '/', 2) AS after_position,
+       split_part(after_cursor, '/', 4) AS flags, split_part(after_cursor, '/', 5) AS genres,
+       until_cursor, estimated_rows
 FROM sync_partition_bounds('note', regress.u(6), NULL, 3, NULL);
 SELECT part, after_timestamp IS NULL AS from_start, until_cursor, estimated_rows
 FROM sync_partition_bounds('note', regress.u(9), '{}', 3, NULL);

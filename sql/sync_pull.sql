@@ -18,8 +18,10 @@ BEGIN
         v_until := coalesce(v_until, v_page->>'horizon_cursor');
         v_rows := v_rows || ARRAY(SELECT (r->>'id') || '@' || (r->>'last_modified_at')
                                   FROM jsonb_array_elements(v_page->'rows') r);
+        -- A short page with more to come only while a change is caught up.
         IF (v_page->>'row_count')::int > p_size
-           OR (v_page->>'row_count')::int < p_size AND (v_page->>'has_more')::boolean THEN
+           OR (v_page->>'row_count')::int < p_size AND (v_page->>'has_more')::boolean
+              AND NOT (v_page->>'catch_up')::boolean THEN
             RAISE EXCEPTION 'inconsistent page: %', v_page - 'rows';
         END IF;
         v_cursor := v_page->>'next_cursor';
@@ -27,6 +29,18 @@ BEGIN
     END LOOP;
     RETURN v_rows;
 END
+$$;
+
+-- A v2 cursor of a replica that holds p_user's rows of the current filter up
+-- to (p_ts, p_id), with every move seen (moves stamp far ahead), written by
+-- hand as the protocol documents it (docs/protocol.md, "Cursors").
+CREATE FUNCTION pg_temp.v2_at(p_ts timestamp, p_id uuid, p_user uuid) RETURNS text
+LANGUAGE sql AS $$
+    SELECT format('v2/%s:%s/%s/-/%s', (extract(epoch FROM p_ts) * 1000000)::bigint, p_id,
+                  9000000000000000,
+                  (SELECT string_agg(g || ',', '' ORDER BY g COLLATE "C")
+                   FROM unnest(seed.effective_genres(p_user)) g
+                   WHERE g ~ '^[A-Za-z0-9._~-]+$'))
 $$;
 
 -- What a pull from scratch must deliver: the seed's rows for the effective
@@ -79,17 +93,23 @@ SELECT pg_temp.canonical(pg_temp.pull_walk('tune', regress.u(1), NULL, 1000))
                     OR private_for = regress.u(1)) AND NOT deleted
              ORDER BY last_modified_at, id) AS tunes_first_sync;
 
--- Resuming from any page's next_cursor gives exactly the rest.
-SELECT bool_and(pg_temp.pull_walk('note', regress.u(3), NULL, 13, c)
+-- Resuming from any position with a v2 cursor gives exactly the rest; from
+-- a v1 cursor (release 1.2's, which cannot tell its filter) every row up to
+-- it once more, then the rest: the whole pull.
+SELECT bool_and(pg_temp.pull_walk('note', regress.u(3), NULL, 13, c2)
                 = (pg_temp.pull_walk('note', regress.u(3), NULL, 1000))[n + 1:]) AS resumes_exactly,
+       bool_and(pg_temp.pull_walk('note', regress.u(3), NULL, 13, c1)
+                = pg_temp.pull_walk('note', regress.u(3), NULL, 1000)) AS v1_catches_up,
        count(*) AS cursors_tried
-FROM (SELECT 'v1:' || ((extract(epoch FROM r.last_modified_at) * 1000000)::bigint) || ':' || r.id AS c,
+FROM (SELECT pg_temp.v2_at(r.last_modified_at, r.id, regress.u(3)) AS c2,
+             'v1:' || ((extract(epoch FROM r.last_modified_at) * 1000000)::bigint) || ':' || r.id AS c1,
              row_number() OVER (ORDER BY r.last_modified_at, r.id) AS n
       FROM seed.sync_get_user_notes(regress.u(3), seed.effective_genres(regress.u(3)), NULL, 1000000, 0) r) keys
 WHERE n % 17 = 1 OR n IN (49, 50, 51);
 
 -- The envelope: its fields, an exact last page, an empty pull that keeps
--- its cursor, genres normalized and hashed.
+-- its cursor's position, genres and flags (its moves stamp follows the
+-- horizon), genres normalized and hashed.
 WITH full_pull AS (
     SELECT sync_pull('reference', regress.u(2), NULL, NULL, 1000) AS e
 ), exact AS (
@@ -98,23 +118,27 @@ WITH full_pull AS (
 )
 SELECT (SELECT array_agg(k ORDER BY k) FROM full_pull, jsonb_object_keys(e) k) AS fields,
        (SELECT e->>'has_more' FROM exact) AS exact_page_has_more,
-       (SELECT e->>'next_cursor' = (SELECT e->>'next_cursor' FROM full_pull) FROM exact) AS same_cursor,
-       (SELECT sync_pull('reference', regress.u(2), NULL, e->>'next_cursor') - 'horizon' - 'horizon_cursor'
-               - 'genres' - 'genres_hash' - 'until'
-               = jsonb_build_object('rows', '[]'::jsonb, 'row_count', 0, 'has_more', false,
-                                    'table', 'reference', 'cursor', e->>'next_cursor',
-                                    'next_cursor', e->>'next_cursor', 'horizon_source', 'primary',
-                                    'horizon_reason', NULL)
-        FROM full_pull) AS empty_pull_keeps_cursor;
+       (SELECT regexp_replace(e->>'next_cursor', '^(v2/[^/]*/)[0-9]+/', '\1')
+               = (SELECT regexp_replace(e->>'next_cursor', '^(v2/[^/]*/)[0-9]+/', '\1') FROM full_pull)
+        FROM exact) AS same_cursor,
+       (SELECT (p - 'horizon' - 'horizon_cursor' - 'genres' - 'genres_hash' - 'until' - 'next_cursor'
+                = jsonb_build_object('rows', '[]'::jsonb, 'removed', '[]'::jsonb, 'row_count', 0,
+                                     'has_more', false, 'catch_up', false, 'table', 'reference',
+                                     'cursor', e->>'next_cursor', 'horizon_source', 'primary',
+                                     'horizon_reason', NULL))
+               AND regexp_replace(p->>'next_cursor', '^(v2/[^/]*/)[0-9]+/', '\1')
+                   = regexp_replace(e->>'next_cursor', '^(v2/[^/]*/)[0-9]+/', '\1')
+        FROM full_pull, sync_pull('reference', regress.u(2), NULL, e->>'next_cursor') p)
+           AS empty_pull_keeps_cursor;
 
 SELECT e->'genres' AS genres, e->>'genres_hash' = md5('Galician' || E'\n' || 'irish') AS hash_ok
 FROM sync_pull('note', regress.u(1), ARRAY['irish', NULL, 'Galician', 'irish'], NULL, 1) e;
 
 -- Timestamps in rows keep every microsecond.
 SELECT e->'rows'->0->>'last_modified_at' AS json_ts
-FROM sync_pull('note', regress.u(1), regress.genres_with_tunes(),
-               'v1:' || ((extract(epoch FROM regress.tie_a()) * 1000000)::bigint - 1) || ':'
-               || '00000000-0000-0000-0000-000000000000', 1) e;
+FROM sync_pull('note', regress.u(1), NULL,
+               pg_temp.v2_at(regress.tie_a() - interval '1 microsecond',
+                             '00000000-0000-0000-0000-000000000000', regress.u(1)), 1) e;
 
 -- Checksums: the README's definition computed independently, over the
 -- whole set and over a cursor range; a range's checksum is that of the rows
@@ -137,11 +161,12 @@ FROM (VALUES ('note'), ('reference')) t(tbl),
      sync_range_checksum(tbl, regress.u(4), NULL, NULL, NULL) c;
 
 WITH keys AS (
-    SELECT 'v1:' || ((extract(epoch FROM r.last_modified_at) * 1000000)::bigint) || ':' || r.id AS c,
+    SELECT pg_temp.v2_at(r.last_modified_at, r.id, regress.u(8)) AS c,
+           'v1:' || ((extract(epoch FROM r.last_modified_at) * 1000000)::bigint) || ':' || r.id AS position,
            row_number() OVER (ORDER BY r.last_modified_at, r.id) AS n
     FROM seed.sync_get_user_references(regress.u(8), seed.effective_genres(regress.u(8)), NULL, 1000000, 0) r
 ), range AS (
-    SELECT (SELECT c FROM keys WHERE n = 10) AS after, (SELECT c FROM keys WHERE n = 40) AS until
+    SELECT (SELECT c FROM keys WHERE n = 10) AS after, (SELECT position FROM keys WHERE n = 40) AS until
 )
 SELECT s.row_count, s.checksum = pg_temp.readme_checksum(
            pg_temp.canonical(p.pull_walk_range)) AS matches_pulled_rows

@@ -38,6 +38,23 @@ bool role_is_trusted(std::string_view role) {
 
 std::string_view or_empty(const char *text) { return text != nullptr ? text : ""; }
 
+RequestIdentity read_request() {
+  const char *claims = nullptr, *legacy_sub = nullptr, *legacy_role = nullptr;
+  guarded([&] {
+    claims = GetConfigOption("request.jwt.claims", true, false);
+    legacy_sub = GetConfigOption("request.jwt.claim.sub", true, false);
+    legacy_role = GetConfigOption("request.jwt.claim.role", true, false);
+  });
+  return {or_empty(claims), or_empty(legacy_sub), or_empty(legacy_role)};
+}
+
+// uuid is a fixed-length by-reference type: the Datum points at its 16 bytes.
+UuidBytes uuid_bytes(Datum user_id) {
+  UuidBytes id;
+  std::memcpy(id.data(), DatumGetPointer(user_id), id.size());
+  return id;
+}
+
 }  // namespace
 
 void register_identity_settings() {
@@ -58,13 +75,7 @@ void register_identity_settings() {
 
 void require_caller_may_act_for(Datum user_id) {
   if (!enforce_caller_identity) return;
-  const char *claims = nullptr, *legacy_sub = nullptr, *legacy_role = nullptr;
-  guarded([&] {
-    claims = GetConfigOption("request.jwt.claims", true, false);
-    legacy_sub = GetConfigOption("request.jwt.claim.sub", true, false);
-    legacy_role = GetConfigOption("request.jwt.claim.role", true, false);
-  });
-  const RequestIdentity request{or_empty(claims), or_empty(legacy_sub), or_empty(legacy_role)};
+  const RequestIdentity request = read_request();
   if (!carries_identity(request)) return;
 
   const char *role = nullptr;
@@ -75,11 +86,18 @@ void require_caller_may_act_for(Datum user_id) {
     is_superuser = superuser_arg(role_id);
   });
   if (is_superuser || role_is_trusted(role)) return;
+  require_request_user(request, uuid_bytes(user_id), role);
+}
 
-  // uuid is a fixed-length by-reference type: the Datum points at its 16 bytes.
-  UuidBytes id;
-  std::memcpy(id.data(), DatumGetPointer(user_id), id.size());
-  require_request_user(request, id, role);
+bool request_is_user(Datum user_id) {
+  const RequestIdentity request = read_request();
+  if (!carries_identity(request)) return false;
+  try {
+    require_request_user(request, uuid_bytes(user_id), "");
+    return true;
+  } catch (const Error &) {
+    return false;
+  }
 }
 
 }  // namespace gs::backend

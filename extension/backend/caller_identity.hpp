@@ -18,4 +18,9 @@ void register_identity_settings();
 // passes: the role's privileges and RLS decide.
 void require_caller_may_act_for(Datum user_id);
 
+// Whether the request is authenticated as user_id itself (its "sub"),
+// whatever genre_sync.enforce_caller_identity says: the row security a
+// gateway's role meets is then written for this user.
+bool request_is_user(Datum user_id);
+
 }  // namespace gs::backend

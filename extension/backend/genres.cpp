@@ -1,14 +1,50 @@
 #include "backend/genres.hpp"
 
+#include <string>
+#include <vector>
+
+extern "C" {
+#include "utils/rls.h"
+}
+
 #include "backend/caller_identity.hpp"
 #include "backend/call_args.hpp"
 #include "backend/fence.hpp"
 #include "backend/plan_cache.hpp"
+#include "core/error.hpp"
+#include "core/identity_check.hpp"
 #include "core/page_args.hpp"
 
 namespace gs::backend {
 
+namespace {
+
+// Genre discovery reads the user's selections and playlists with the
+// caller's rights. Row security written for the user (a gateway's request
+// authenticated as the user) shows them all; any other caller under row
+// security may be shown fewer, and an empty or partial filter would tell a
+// worker to remove the user's rows. That is a misconfiguration: an error.
+void require_genre_sources_visible(Oid schema, Datum user_id) {
+  bool under_row_security = false;
+  guarded([&] {
+    for (const char *name : {"user_genre_selection", "playlist", "playlist_tune", "tune"})
+      if (check_enable_rls(get_relname_relid(name, schema), InvalidOid, true) == RLS_ENABLED)
+        under_row_security = true;
+  });
+  if (under_row_security && !request_is_user(user_id))
+    throw Error(sqlstate::insufficient_privilege,
+                "genre discovery for p_user_id is subject to row-level security",
+                "Row security applies to the current role on the tables the user's genres come "
+                "from, and the request is not authenticated as that user: rows it hides would "
+                "shrink the user's filter.",
+                "Pass p_genre_ids, or let this role bypass row-level security (BYPASSRLS) on "
+                "user_genre_selection, playlist, playlist_tune and tune.");
+}
+
+}  // namespace
+
 Datum user_genres(Oid schema, GenreSource source, Datum user_id) {
+  require_genre_sources_visible(schema, user_id);
   const int slot = query_slot(source);
   Oid argtypes[] = {UUIDOID};
   SPIPlanPtr plan = kept_plan(schema, slot, 1, argtypes, [&] {
@@ -29,6 +65,41 @@ Datum user_genres(Oid schema, GenreSource source, Datum user_id) {
 
 Datum filter_genres(Oid schema, const std::optional<Datum> &given, Datum user_id) {
   return given ? *given : user_genres(schema, GenreSource::effective, user_id);
+}
+
+NormalizedGenres normalize_genres(Oid schema, Datum genres) {
+  Oid argtypes[] = {TEXTARRAYOID};
+  SPIPlanPtr plan = kept_plan(schema, genre_normalize_slot, 1, argtypes,
+                              [] { return genres_normalize_query(); });
+  NormalizedGenres result{};
+  guarded([&] {
+    Datum values[] = {genres};
+    if (SPI_execute_plan(plan, values, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+      elog(ERROR, "normalizing the genres failed");
+    bool isnull = false;
+    result.array = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+    result.hash = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+  });
+  return result;
+}
+
+// The genres of a text[] without NULLs, as C++ strings. Array elements
+// are never toasted on their own, so reading them cannot ereport.
+std::vector<std::string> genre_list(Datum array) {
+  Datum *elements = nullptr;
+  bool *nulls = nullptr;
+  int count = 0;
+  guarded([&] {
+    deconstruct_array(DatumGetArrayTypeP(array), TEXTOID, -1, false, TYPALIGN_INT, &elements, &nulls,
+                      &count);
+  });
+  std::vector<std::string> genres;
+  genres.reserve(count);
+  for (int i = 0; i < count; ++i) {
+    const text *genre = reinterpret_cast<const text *>(DatumGetPointer(elements[i]));
+    genres.emplace_back(VARDATA_ANY(genre), VARSIZE_ANY_EXHDR(genre));
+  }
+  return genres;
 }
 
 Datum genres_function(FunctionCallInfo fcinfo, GenreSource source) {

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "backend/pg.hpp"
 #include "core/sync_query.hpp"
@@ -14,6 +16,18 @@ Datum user_genres(Oid schema, GenreSource source, Datum user_id);
 
 // The filter's genres: the caller's, or when NULL the user's effective ones.
 Datum filter_genres(Oid schema, const std::optional<Datum> &given, Datum user_id);
+
+// The filter's genres as the envelope and cursors carry them: sorted in "C"
+// order, distinct, without NULLs (in SPI memory), and the md5 of their
+// newline-joined text. Requires an SPI connection.
+struct NormalizedGenres {
+  Datum array;
+  const char *hash;
+};
+NormalizedGenres normalize_genres(Oid schema, Datum genres);
+
+// The elements of a text[] without NULLs.
+std::vector<std::string> genre_list(Datum array);
 
 Datum genres_function(FunctionCallInfo fcinfo, GenreSource source);
 

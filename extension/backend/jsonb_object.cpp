@@ -67,6 +67,11 @@ void JsonbObject::add_element(Jsonb *value) {
   pushJsonbValue(&state_, WJB_ELEM, &v);
 }
 
+void JsonbObject::add_element_string(const char *value) {
+  JsonbValue v = string_value(value);
+  pushJsonbValue(&state_, WJB_ELEM, &v);
+}
+
 void JsonbObject::end_array() { pushJsonbValue(&state_, WJB_END_ARRAY, nullptr); }
 
 void JsonbObject::add_string_array(const char *name, ArrayType *texts) {

@@ -19,6 +19,7 @@ class JsonbObject {
   void add_bool(const char *key, bool value);
   void begin_array(const char *key);                    // then add_element()s, end_array()
   void add_element(Jsonb *value);
+  void add_element_string(const char *value);
   void end_array();
   void add_string_array(const char *key, ArrayType *texts);
   Jsonb *finish();

@@ -15,6 +15,7 @@ extern "C" {
 #include "backend/cursor_args.hpp"
 #include "backend/fence.hpp"
 #include "backend/genres.hpp"
+#include "backend/horizon.hpp"
 #include "backend/key_index.hpp"
 #include "backend/plan_cache.hpp"
 #include "backend/rows_query.hpp"
@@ -105,7 +106,9 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
   SamplePlan sample = plan_sample(estimated_table_rows(schema, table), args.parts);
   guarded([&] { InitMaterializedSRF(fcinfo, 0); });
   spi_connect();
-  args.genre_ids = filter_genres(schema, given_genres, args.user_id);
+  const NormalizedGenres genres =
+      normalize_genres(schema, filter_genres(schema, given_genres, args.user_id));
+  args.genre_ids = genres.array;
   const BoundKind after = has_after ? BoundKind::timestamp : BoundKind::none;
   // The key index holds every row's key and filter: neither the rows nor
   // their tunes need reading, and the sample is of the narrow key table.
@@ -127,10 +130,27 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
     groups = read_groups();
   }
 
+  // Each part's after_cursor is a v2 cursor for sync_pull: a replica that
+  // holds the rows of the current filter up to the part's start, a first
+  // sync's (no deleted tunes) unless p_after_timestamp was given, with the
+  // moves up to the horizon seen. A position given by timestamp alone starts
+  // after every id of that timestamp.
+  SyncState part_state;
+  part_state.genres = genre_list(genres.array);
+  part_state.first_sync = !has_after;
+  const Horizon horizon = safe_horizon(schema);
   std::vector<BoundsRow> rows;
-  for (const PartRange &range : plan_ranges(groups, args.parts, sample.percent, after_local))
-    rows.push_back({range, range.after ? format_cursor(range.after->key) : std::string(),
-                    range.until ? format_cursor(*range.until) : std::string()});
+  for (const PartRange &range : plan_ranges(groups, args.parts, sample.percent, after_local)) {
+    std::string after_cursor;
+    if (range.after) {
+      Cursor position = range.after->key;
+      if (!range.after->has_id) position.id.fill(0xff);
+      part_state.position = position;
+      part_state.moves_seen = horizon.value ? *horizon.value + postgres_epoch_unix_micros : position.unix_micros;
+      after_cursor = format_sync_state(part_state);
+    }
+    rows.push_back({range, after_cursor, range.until ? format_cursor(*range.until) : std::string()});
+  }
 
   guarded([&] {
     ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <vector>
 
 extern "C" {
 #include "utils/json.h"
@@ -21,6 +22,7 @@ extern "C" {
 #include "backend/rows_query.hpp"
 #include "backend/settings.hpp"
 #include "core/error.hpp"
+#include "core/filter_change.hpp"
 #include "core/page_args.hpp"
 
 namespace gs::backend {
@@ -43,71 +45,95 @@ void set_range(RowsShape &shape, RowsArgs &args, const std::optional<Cursor> &af
   }
 }
 
-struct NormalizedGenres {
-  Datum array;
-  const char *hash;
-};
-
-NormalizedGenres normalize_genres(Oid schema, Datum genres) {
-  Oid argtypes[] = {TEXTARRAYOID};
-  SPIPlanPtr plan = kept_plan(schema, genre_normalize_slot, 1, argtypes,
-                              [] { return genres_normalize_query(); });
-  NormalizedGenres result{};
+Datum genre_array(const std::vector<std::string> &genres) {
+  Datum array = (Datum) 0;
   guarded([&] {
-    Datum values[] = {genres};
-    if (SPI_execute_plan(plan, values, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
-      elog(ERROR, "normalizing the genres failed");
-    bool isnull = false;
-    result.array = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-    result.hash = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+    Datum *elements = static_cast<Datum *>(palloc(sizeof(Datum) * (genres.size() + 1)));
+    for (std::size_t i = 0; i < genres.size(); ++i)
+      elements[i] = PointerGetDatum(cstring_to_text_with_len(genres[i].data(), static_cast<int>(genres[i].size())));
+    array = PointerGetDatum(
+        construct_array(elements, static_cast<int>(genres.size()), TEXTOID, -1, false, TYPALIGN_INT));
   });
-  return result;
+  return array;
 }
 
-// The envelope query's rows (each row's jsonb, last_modified_at, id), up to
-// one past the page; they stay in SPI_tuptable until SPI_finish().
+bool moves_in(Oid schema, std::int64_t from_unix, std::int64_t to_unix) {
+  Oid argtypes[] = {TIMESTAMPOID, TIMESTAMPOID};
+  SPIPlanPtr plan = kept_plan(schema, moves_probe_slot, 2, argtypes,
+                              [&] { return moves_probe_query(quoted_schema_name(schema)); });
+  bool found = false;
+  guarded([&] {
+    Datum values[] = {TimestampGetDatum(from_unix - postgres_epoch_unix_micros),
+                      TimestampGetDatum(to_unix - postgres_epoch_unix_micros)};
+    if (SPI_execute_plan(plan, values, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+      elog(ERROR, "looking for moved rows failed");
+    bool isnull = false;
+    found = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+  });
+  return found;
+}
+
+// The page query's rows (each row's jsonb, or NULL for a row to remove;
+// last_modified_at; id), up to one past the page; they stay in SPI_tuptable
+// until SPI_finish().
 struct PageRows {
   uint64 count = 0;  // of the page
   bool has_more = false;
-  std::optional<Timestamp> last_ts;
-  const pg_uuid_t *last_id = nullptr;
+  std::optional<Cursor> last;
 };
 
 PageRows read_page_rows(int page_size) {
   PageRows page;
+  std::optional<Timestamp> last_ts;
+  const pg_uuid_t *last_id = nullptr;
   guarded([&] {
     page.has_more = SPI_processed > static_cast<uint64>(page_size);
     page.count = page.has_more ? static_cast<uint64>(page_size) : SPI_processed;
     if (page.count > 0) {
       HeapTuple last = SPI_tuptable->vals[page.count - 1];
       bool isnull = false;
-      page.last_ts = DatumGetTimestamp(SPI_getbinval(last, SPI_tuptable->tupdesc, 2, &isnull));
-      page.last_id = DatumGetUUIDP(SPI_getbinval(last, SPI_tuptable->tupdesc, 3, &isnull));
+      last_ts = DatumGetTimestamp(SPI_getbinval(last, SPI_tuptable->tupdesc, 2, &isnull));
+      last_id = DatumGetUUIDP(SPI_getbinval(last, SPI_tuptable->tupdesc, 3, &isnull));
     }
   });
+  if (last_ts) page.last = row_cursor(*last_ts, last_id);
   return page;
+}
+
+std::string horizon_position(const Horizon &horizon) {
+  if (!horizon.value) return {};
+  Cursor at_horizon;
+  at_horizon.unix_micros = *horizon.value + postgres_epoch_unix_micros;
+  at_horizon.id.fill(0xff);
+  return format_cursor(at_horizon);
+}
+
+// A range bound of sync_range_checksum: a v1 position, or a v2 cursor's
+// position (nullopt for one before any row: from the start).
+std::optional<Cursor> position_arg(FunctionCallInfo fcinfo, int arg, const char *name) {
+  const auto text = text_arg(fcinfo, arg);
+  if (!text) return std::nullopt;
+  const PullCursor cursor = parse_pull_cursor(*text, name);
+  return cursor.v1 ? cursor.v1 : cursor.v2->position;
 }
 
 }  // namespace
 
 // (p_table, p_user_id, p_genre_ids, p_cursor, p_limit, p_until)
+//
+// One page of the worker's stream: while a filter change is under way, the
+// rows it moved into the filter and the ids it moved out (catch_up); else
+// the rows after the cursor's position. The state travels in next_cursor
+// (core/filter_change.hpp).
 Datum pull_function(FunctionCallInfo fcinfo) {
   const TableUserGenres call = table_user_genres_args(fcinfo);
   const SyncTable table = call.table;
-  const std::optional<Datum> &given_genres = call.genre_ids;
-  RowsArgs args;
-  args.user_id = call.user_id;
   const auto cursor_text = text_arg(fcinfo, 3);
-  const auto after = cursor_arg(fcinfo, 3, "p_cursor");
-  const int page_size =
-      resolve_limit(int_arg(fcinfo, 4), max_page_size);
+  std::optional<PullCursor> cursor;
+  if (cursor_text) cursor = parse_pull_cursor(*cursor_text, "p_cursor");
+  const int page_size = resolve_limit(int_arg(fcinfo, 4), max_page_size);
   const auto until_text = text_arg(fcinfo, 5);
   const auto until = cursor_arg(fcinfo, 5, "p_until");
-
-  RowsShape shape{table, QueryKind::envelope, BoundKind::none, BoundKind::none};
-  set_range(shape, args, after, until);
-  // One row past the page tells has_more; at INT_MAX there is no room for it.
-  args.limit = page_size < INT_MAX ? page_size + 1 : INT_MAX;
 
   const Oid schema = function_schema(fcinfo);
   // The envelope is written here, not copied out of SPI's memory: it is as
@@ -115,32 +141,70 @@ Datum pull_function(FunctionCallInfo fcinfo) {
   MemoryContext result_context = CurrentMemoryContext;
   spi_connect();
   const NormalizedGenres genres =
-      normalize_genres(schema, filter_genres(schema, given_genres, args.user_id));
-  args.genre_ids = genres.array;
+      normalize_genres(schema, filter_genres(schema, call.genre_ids, call.user_id));
+  const std::vector<std::string> genres_now = genre_list(genres.array);
   const Horizon horizon = safe_horizon(schema);
-  args.horizon = horizon.value;
-  choose_rows_access(schema, shape, args);
-  run_rows_query(schema, shape, args, nullptr);
-  const PageRows page = read_page_rows(page_size);
 
-  // Without rows the position stays where it was.
+  RowsArgs args;
+  args.user_id = call.user_id;
+  args.genre_ids = genres.array;
+  args.horizon = horizon.value;
+  // One row past the page tells has_more; at INT_MAX there is no room for it.
+  args.limit = page_size < INT_MAX ? page_size + 1 : INT_MAX;
+
+  // Without a horizon nothing can be delivered safely: the page is empty and
+  // the cursor stays where it was.
+  std::optional<SyncState> state;
+  bool catch_up = false;
+  if (horizon.value) {
+    const std::int64_t horizon_unix = *horizon.value + postgres_epoch_unix_micros;
+    state = start_state(cursor, genres_now, horizon_unix);
+    const bool moves_found =
+        moves_to_check(*state, horizon_unix) && moves_in(schema, state->moves_seen, horizon_unix);
+    begin_change_if_needed(*state, genres_now, horizon_unix, moves_found);
+    catch_up = state->change.has_value();
+  }
+
+  RowsShape shape{table, QueryKind::envelope, BoundKind::none, BoundKind::none};
+  PageRows page;
+  if (state && state->change && !state->change->everything) {
+    // Candidates of the change after its progress, up to the main position.
+    const FilterChange &change = *state->change;
+    shape.kind = QueryKind::change;
+    set_range(shape, args, change.progress, state->position);
+    args.change_genres = genre_array(change.genres);
+    args.moves_from = change.moves_from - postgres_epoch_unix_micros;
+    args.moves_to = change.moves_to - postgres_epoch_unix_micros;
+    run_rows_query(schema, shape, args, nullptr);
+    page = read_page_rows(page_size);
+    advance_change(*state, page.last, !page.has_more);
+  } else if (state && state->change) {
+    // A v1 cursor's catch-up: the filter's rows up to its position.
+    set_range(shape, args, state->change->progress, state->position);
+    choose_rows_access(schema, shape, args);
+    run_rows_query(schema, shape, args, nullptr);
+    page = read_page_rows(page_size);
+    advance_change(*state, page.last, !page.has_more);
+  } else if (state) {
+    set_range(shape, args, state->position, until);
+    shape.first_sync = table == SyncTable::tune && state->first_sync;
+    choose_rows_access(schema, shape, args);
+    run_rows_query(schema, shape, args, nullptr);
+    page = read_page_rows(page_size);
+    advance_main(*state, page.last, page.has_more);
+  }
+  // After a change's page the main stream follows: more to ask for.
+  const bool has_more = catch_up || page.has_more;
+
   std::string next_cursor;
-  if (page.last_ts)
-    next_cursor = format_cursor(row_cursor(*page.last_ts, page.last_id));
-  else if (cursor_text)
-    next_cursor = format_cursor(*after);
+  if (state) next_cursor = format_sync_state(*state);
+  else if (cursor_text) next_cursor = *cursor_text;
   const char *next = next_cursor.empty() ? nullptr : next_cursor.c_str();
-  const char *cursor = cursor_text ? cursor_text->c_str() : nullptr;
+  const char *cursor_given = cursor_text ? cursor_text->c_str() : nullptr;
   const char *until_cursor = until_text ? until_text->c_str() : nullptr;
   // The position of the horizon, for bounding the rest of a pull with p_until
   // (rows at the horizon itself are not returned until it moves past them).
-  std::string horizon_cursor;
-  if (horizon.value) {
-    Cursor at_horizon;
-    at_horizon.unix_micros = *horizon.value + postgres_epoch_unix_micros;
-    at_horizon.id.fill(0xff);
-    horizon_cursor = format_cursor(at_horizon);
-  }
+  const std::string horizon_cursor = horizon_position(horizon);
 
   Datum result = (Datum) 0;
   guarded([&] {
@@ -149,14 +213,22 @@ Datum pull_function(FunctionCallInfo fcinfo) {
     envelope.begin_array("rows");
     for (uint64 i = 0; i < page.count; ++i) {
       bool isnull = false;
-      envelope.add_element(
-          DatumGetJsonbP(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull)));
+      const Datum row = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+      if (!isnull) envelope.add_element(DatumGetJsonbP(row));
+    }
+    envelope.end_array();
+    envelope.begin_array("removed");
+    for (uint64 i = 0; i < page.count; ++i) {
+      bool isnull = false;
+      SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+      if (isnull) envelope.add_element_string(SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3));
     }
     envelope.end_array();
     envelope.add_int("row_count", static_cast<int64>(page.count));
-    envelope.add_bool("has_more", page.has_more);
+    envelope.add_bool("has_more", has_more);
+    envelope.add_bool("catch_up", catch_up);
     envelope.add_string("next_cursor", next);
-    envelope.add_string("cursor", cursor);
+    envelope.add_string("cursor", cursor_given);
     envelope.add_string("until", until_cursor);
     envelope.add_string("horizon",
                         horizon.value ? JsonEncodeDateTime(nullptr, TimestampGetDatum(*horizon.value),
@@ -183,7 +255,7 @@ Datum range_checksum_function(FunctionCallInfo fcinfo) {
   RowsArgs args;
   args.user_id = call.user_id;
   RowsShape shape{table, QueryKind::checksum, BoundKind::none, BoundKind::none};
-  set_range(shape, args, cursor_arg(fcinfo, 3, "p_after"), cursor_arg(fcinfo, 4, "p_until"));
+  set_range(shape, args, position_arg(fcinfo, 3, "p_after"), position_arg(fcinfo, 4, "p_until"));
 
   const Oid schema = function_schema(fcinfo);
   spi_connect();

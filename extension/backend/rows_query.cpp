@@ -29,7 +29,8 @@ void run_rows_query(Oid schema, const RowsShape &shape, const RowsArgs &args, De
       shape.bound_type == BoundType::timestamp ? TIMESTAMPOID : TIMESTAMPTZOID;
   Oid argtypes[rows_param_count] = {UUIDOID, TEXTARRAYOID, bound_type,   UUIDOID,
                                     bound_type, UUIDOID,  INT4OID,      INT4OID,
-                                    TIMESTAMPOID, INT4OID, FLOAT4OID};
+                                    TIMESTAMPOID, INT4OID, FLOAT4OID, TEXTARRAYOID,
+                                    TIMESTAMPOID, TIMESTAMPOID};
   SPIPlanPtr plan = kept_plan(
       schema, query_slot(shape), rows_param_count, argtypes,
       [&] { return rows_query(shape, quoted_schema_name(schema)); },
@@ -54,6 +55,9 @@ void run_rows_query(Oid schema, const RowsShape &shape, const RowsArgs &args, De
     set_param(params, param_horizon, horizon, argtypes[8]);
     set_param(params, param_parts, Int32GetDatum(args.parts), argtypes[9]);
     set_param(params, param_sample_percent, Float4GetDatum(args.sample_percent), argtypes[10]);
+    set_param(params, param_change_genres, args.change_genres, argtypes[11]);
+    set_param(params, param_moves_from, TimestampGetDatum(args.moves_from), argtypes[12]);
+    set_param(params, param_moves_to, TimestampGetDatum(args.moves_to), argtypes[13]);
 
     SPIExecuteOptions options;
     std::memset(&options, 0, sizeof options);

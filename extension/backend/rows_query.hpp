@@ -18,6 +18,9 @@ struct RowsArgs {
   std::optional<Timestamp> horizon;  // nullopt: unknown, so no row qualifies
   int parts = 1;
   float sample_percent = 100;
+  // A filter change (QueryKind::change).
+  std::optional<Datum> change_genres;
+  Timestamp moves_from = 0, moves_to = 0;
 };
 
 // Requires an SPI connection. Rows go to dest, or to SPI_tuptable when dest

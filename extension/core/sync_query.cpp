@@ -93,7 +93,7 @@ std::string tunes_by_genre(const RowsShape &shape, const std::string &schema) {
   if (shape.access != RowsAccess::keys_by_genre || shape.kind == QueryKind::offset_rows)
     throw std::logic_error("tunes are read by genre only, and have no drop-in");
   // As filtered_rows: a first sync has no use for deleted tunes.
-  const std::string live = shape.after == BoundKind::none ? " AND NOT t.deleted" : "";
+  const std::string live = shape.after == BoundKind::none || shape.first_sync ? " AND NOT t.deleted" : "";
   const std::string tail = live + key_bounds(shape, "t") +
                            " ORDER BY t.last_modified_at, t.id LIMIT " + rows_param(param_limit);
   return "SELECT s.* FROM (" + genre_streams(shape, "SELECT t.* FROM " + schema + ".tune t", "t", "", tail) +
@@ -192,7 +192,7 @@ std::string filtered_rows(const RowsShape &shape, const std::string &schema) {
     // A first sync has no use for deleted tunes; an incremental one needs
     // them, since the flag is how the client learns of the deletion.
     // Checksums describe what a client keeps, so they never count them.
-    if (shape.after == BoundKind::none || shape.kind == QueryKind::checksum)
+    if (shape.after == BoundKind::none || shape.first_sync || shape.kind == QueryKind::checksum)
       sql += " AND NOT t.deleted";
   } else {
     sql += " AND NOT t.deleted AND (r.user_ref IS NULL OR r.user_ref OPERATOR(pg_catalog.=) " +
@@ -206,6 +206,69 @@ std::string filtered_rows(const RowsShape &shape, const std::string &schema) {
   return sql;
 }
 
+// The rows a filter change may have moved in or out of the user's filter,
+// in key order after the change's progress ($3, $4), up to LIMIT: those of
+// tunes of the genres that entered or left ($12), of tunes that moved in the
+// window [$13, $14), and the notes or references that moved themselves. Each
+// comes with its row as jsonb while it is in the filter under the current
+// genres ($2) and at or before the main stream's position ($5, $6) (what
+// lies after it the main stream delivers), and NULL when it is not in the
+// filter (the worker removes it); rows in the filter after the position are
+// skipped. Candidates are limited to rows that are or were the user's to see
+// (sync_move's prior users and genres), so no other user's ids are told.
+std::string change_rows(const RowsShape &shape, const std::string &schema) {
+  if (shape.until != BoundKind::timestamp_and_id || shape.bound_type != BoundType::timestamp)
+    throw std::logic_error("a change runs up to the main stream's cursor");
+  const bool tunes = shape.table == SyncTable::tune;
+  const std::string table = schema + "." + table_name(shape.table);
+  const std::string user = rows_param(param_user_id);
+  const std::string eq = " OPERATOR(pg_catalog.=) ";
+  const std::string nil_user = "'00000000-0000-0000-0000-000000000000'::pg_catalog.uuid";
+  const std::string window = " AND m.moved_at OPERATOR(pg_catalog.>=) " + rows_param(param_moves_from) +
+                             " AND m.moved_at OPERATOR(pg_catalog.<) " + rows_param(param_moves_to);
+  // Moved tunes that are or were the user's to see: public or private to the
+  // user now or before, and of the user's genres now or before (the
+  // replica's genres are the current ones and those that left, $12).
+  const std::string tune_seen =
+      "((c.private_for IS NULL OR c.private_for" + eq + user + " OR m.prior_users OPERATOR(pg_catalog.&&) ARRAY[" +
+      user + ", " + nil_user + "]) AND (c.private_for" + eq + user + " OR m.prior_users OPERATOR(pg_catalog.&&) ARRAY[" +
+      user + "] OR c.genre" + eq + "ANY (" + rows_param(param_genre_ids) + ") OR c.genre" + eq + "ANY (" +
+      rows_param(param_change_genres) + ") OR m.prior_genres OPERATOR(pg_catalog.&&) (" +
+      rows_param(param_genre_ids) + " OPERATOR(pg_catalog.||) " + rows_param(param_change_genres) + ")))";
+  const std::string by_genre = "c.genre" + eq + "ANY (" + rows_param(param_change_genres) +
+                               ") AND c.private_for IS NULL";
+  std::string candidates;
+  if (tunes) {
+    candidates = "SELECT c.id FROM " + table + " c WHERE " + by_genre +
+                 " UNION SELECT c.id FROM " + schema + ".sync_move m JOIN " + table + " c ON c.id" + eq +
+                 "m.id WHERE m.table_name" + eq + "'tune'" + window + " AND " + tune_seen;
+  } else {
+    const std::string own = " AND (x.user_ref IS NULL OR x.user_ref" + eq + user + ")";
+    candidates = "SELECT x.id FROM " + schema + ".tune c JOIN " + table + " x ON x.tune_ref" + eq +
+                 "c.id WHERE " + by_genre + own + " UNION SELECT x.id FROM " + schema +
+                 ".sync_move m JOIN " + schema + ".tune c ON c.id" + eq + "m.id JOIN " + table +
+                 " x ON x.tune_ref" + eq + "c.id WHERE m.table_name" + eq + "'tune'" + window + " AND " +
+                 tune_seen + own + " UNION SELECT m.id FROM " + schema + ".sync_move m JOIN " + table +
+                 " x ON x.id" + eq + "m.id WHERE m.table_name" + eq + "'" + table_name(shape.table) + "'" +
+                 window + " AND (x.user_ref IS NULL OR x.user_ref" + eq + user +
+                 " OR m.prior_users OPERATOR(pg_catalog.&&) ARRAY[" + user + ", " + nil_user + "])";
+  }
+  const std::string tune_alias = tunes ? "r" : "t";
+  std::string in_filter = "COALESCE(" + genre_filter(tune_alias) + " AND NOT " + tune_alias + ".deleted";
+  if (!tunes) in_filter += " AND (r.user_ref IS NULL OR r.user_ref" + eq + user + ")";
+  in_filter += ", false)";
+  const std::string at_or_before_position =
+      "(r.last_modified_at, r.id) OPERATOR(pg_catalog.<=) (" + rows_param(param_until_ts) + ", " +
+      rows_param(param_until_id) + ")";
+  std::string sql = "SELECT CASE WHEN q.in_filter THEN pg_catalog.to_jsonb(q.r) END, (q.r).last_modified_at, (q.r).id"
+                    " FROM (SELECT r, " + in_filter + " AS in_filter FROM " + table + " r";
+  if (!tunes) sql += " LEFT JOIN " + schema + ".tune t ON t.id" + eq + "r.tune_ref";
+  sql += " WHERE r.id IN (" + candidates + ")" + bound(shape.after, "r", ">", param_after_ts, param_after_id) +
+         " AND (NOT " + in_filter + " OR " + at_or_before_position + ")"
+         " ORDER BY r.last_modified_at, r.id LIMIT " + rows_param(param_limit) + ") q";
+  return sql;
+}
+
 std::string unix_micros(const std::string &ts) {
   return "(pg_catalog.extract('epoch', " + ts + ") OPERATOR(pg_catalog.*) 1000000)::pg_catalog.int8";
 }
@@ -214,10 +277,11 @@ std::string unix_micros(const std::string &ts) {
 
 int query_slot(const RowsShape &shape) {
   int slot = static_cast<int>(shape.table);
-  slot = slot * 6 + static_cast<int>(shape.kind);
+  slot = slot * 7 + static_cast<int>(shape.kind);
   slot = slot * 3 + bound_index(shape.after);
   slot = slot * 3 + bound_index(shape.until);
   slot = slot * 2 + static_cast<int>(shape.bound_type);
+  slot = slot * 2 + (shape.first_sync ? 1 : 0);
   slot = slot * rows_access_variants + access_index(shape);
   return slot;
 }
@@ -261,6 +325,7 @@ std::string rows_query(const RowsShape &shape, const std::string &schema) {
       (shape.after == BoundKind::timestamp_and_id || shape.until != BoundKind::none))
     throw std::logic_error("offset paging takes only an after timestamp");
 
+  if (shape.kind == QueryKind::change) return change_rows(shape, schema);
   const std::string rows = filtered_rows(shape, schema);
   switch (shape.kind) {
     case QueryKind::offset_rows:
@@ -291,6 +356,7 @@ std::string rows_query(const RowsShape &shape, const std::string &schema) {
     case QueryKind::bounds:
     case QueryKind::bounds_sampled:
       return bounds_query(shape, rows, schema);
+    case QueryKind::change: break;
   }
   throw std::logic_error("bad QueryKind");
 }
@@ -320,6 +386,11 @@ std::string genres_normalize_query() {
          " (SELECT COALESCE(pg_catalog.array_agg(DISTINCT g COLLATE \"C\" ORDER BY g COLLATE \"C\"),"
          " '{}'::pg_catalog.text[]) FROM pg_catalog.unnest($1::pg_catalog.text[]) g"
          " WHERE g IS NOT NULL) s(a)";
+}
+
+std::string moves_probe_query(const std::string &schema) {
+  return "SELECT EXISTS (SELECT FROM " + schema + ".sync_move m WHERE m.moved_at OPERATOR(pg_catalog.>=) $1"
+         " AND m.moved_at OPERATOR(pg_catalog.<) $2)";
 }
 
 }  // namespace gs

@@ -19,6 +19,9 @@ enum class QueryKind {
   checksum,     // sync_range_checksum: count and checksum of a range
   bounds,       // sync_partition_bounds: per part, the row count and last key
   bounds_sampled,  // the same over a block sample of the table
+  change,       // sync_pull during a filter change: the rows that may have entered or
+                // left the filter, each as jsonb when it is in the filter (else NULL),
+                // with its key (docs/protocol.md, "Filter changes")
 };
 
 // The type the bounds' timestamps arrive in: timestamptz arguments compare
@@ -40,8 +43,11 @@ enum RowsParam {
   param_horizon,      // timestamp; NULL (unknown) returns nothing
   param_parts,        // int4
   param_sample_percent,  // float4, of the table's blocks
+  param_change_genres,   // text[]: genres that entered or left the filter
+  param_moves_from,      // timestamp: moves stamped at or after it ...
+  param_moves_to,        // timestamp: ... and before it
 };
-inline constexpr int rows_param_count = param_sample_percent;
+inline constexpr int rows_param_count = param_moves_to;
 
 // How a keyset or envelope query on note or reference reaches its rows. The
 // key index (extension/sql/1.1--1.2/10_key_index.sql) holds, per row, its
@@ -67,6 +73,9 @@ struct RowsShape {
   BoundType bound_type = BoundType::timestamptz;
   RowsAccess access = RowsAccess::app_tables;
   int genre_streams = 0;  // keys_by_genre: the number of genres, at most max_genre_streams
+  // Tunes: leave out deleted tunes although the page has an after bound (a
+  // first sync's later pages; without an after bound they are always left out).
+  bool first_sync = false;
 };
 
 enum class GenreSource { effective, playlist_tunes };
@@ -74,11 +83,12 @@ enum class GenreSource { effective, playlist_tunes };
 // Dense numbering of every kept plan, for a fixed-size plan cache: the rows
 // shapes first, then the queries of fixed text.
 inline constexpr int rows_access_variants = 3 + (max_genre_streams + 1);
-inline constexpr int rows_slot_count = 3 * 6 * 3 * 3 * 2 * rows_access_variants;
+inline constexpr int rows_slot_count = 3 * 7 * 3 * 3 * 2 * 2 * rows_access_variants;
 enum FixedSlot {
   effective_genres_slot = rows_slot_count,
   playlist_tune_genres_slot,
   genre_normalize_slot,
+  moves_probe_slot,
   horizon_prepared_slot,
   horizon_published_slot,
   horizon_publish_slot,
@@ -103,5 +113,8 @@ std::string genres_query(GenreSource source, const std::string &quoted_schema);
 // ($1 text[]) -> the array sorted in "C" order, distinct, without NULLs, and
 // the md5 of its elements joined by newlines: the envelope's genres_hash.
 std::string genres_normalize_query();
+// ($1, $2 timestamp) -> whether any row moved at or after $1 and before $2
+// (extension/sql/1.2--1.3/10_moves.sql): one index probe.
+std::string moves_probe_query(const std::string &quoted_schema);
 
 }  // namespace gs

@@ -73,7 +73,7 @@ TEST_CASE("a malformed cursor is 22P02 naming the argument, shown safely") {
     CHECK(e.sqlstate() == "22P02");
     CHECK(std::string(e.what()) == "invalid cursor in p_cursor: \"v1:x?:" + std::string(74, 'a') + "...\"");
     CHECK(e.detail() ==
-          "A cursor is v1:<microseconds since 1970-01-01>:<lower-case uuid>, as returned in "
-          "next_cursor.");
+          "A cursor is the exact text sync_pull returned in next_cursor (v2/...), or a "
+          "position v1:<microseconds since 1970-01-01>:<lower-case uuid>.");
   }
 }

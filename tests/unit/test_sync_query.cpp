@@ -28,17 +28,20 @@ TEST_CASE("every query shape has its own plan slot") {
   std::set<int> slots;
   for (auto table : all_tables)
     for (auto kind : {QueryKind::offset_rows, QueryKind::keyset_rows, QueryKind::envelope,
-                      QueryKind::checksum, QueryKind::bounds, QueryKind::bounds_sampled})
+                      QueryKind::checksum, QueryKind::bounds, QueryKind::bounds_sampled,
+                      QueryKind::change})
       for (auto after : all_bounds)
         for (auto until : all_bounds)
-          for (auto type : {BoundType::timestamptz, BoundType::timestamp}) {
-            slots.insert(gs::query_slot(RowsShape{table, kind, after, until, type}));
-            for (auto by_time : {gs::RowsAccess::keys_by_time, gs::RowsAccess::keys_by_time_merged})
-              slots.insert(gs::query_slot(RowsShape{table, kind, after, until, type, by_time}));
-            for (int n = 0; n <= gs::max_genre_streams; ++n)
-              slots.insert(gs::query_slot(
-                  RowsShape{table, kind, after, until, type, gs::RowsAccess::keys_by_genre, n}));
-          }
+          for (auto type : {BoundType::timestamptz, BoundType::timestamp})
+            for (bool first : {false, true}) {
+              slots.insert(gs::query_slot(RowsShape{table, kind, after, until, type,
+                                                    gs::RowsAccess::app_tables, 0, first}));
+              for (auto by_time : {gs::RowsAccess::keys_by_time, gs::RowsAccess::keys_by_time_merged})
+                slots.insert(gs::query_slot(RowsShape{table, kind, after, until, type, by_time, 0, first}));
+              for (int n = 0; n <= gs::max_genre_streams; ++n)
+                slots.insert(gs::query_slot(RowsShape{table, kind, after, until, type,
+                                                      gs::RowsAccess::keys_by_genre, n, first}));
+            }
   CHECK(slots.size() == static_cast<std::size_t>(gs::rows_slot_count));
   CHECK(*slots.begin() == 0);
   CHECK(*slots.rbegin() == gs::rows_slot_count - 1);
