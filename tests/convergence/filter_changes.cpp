@@ -10,7 +10,7 @@
 // cursor (the 1.2 release's format) must still converge as the stored cursor.
 //
 //   genre-sync-filter-changes [--only NAME,...] [--seed N] [--mixed-seconds S]
-//                             [--ignore-removals] [-h -p -U -d]
+//                             [--page-size N] [--ignore-removals] [-h -p -U -d]
 //
 // --ignore-removals makes the worker skip the envelope's `removed` ids: the
 // test must then fail (rows that left the filter stay in the replica).
@@ -57,7 +57,7 @@ using Clock = std::chrono::steady_clock;
 
 const char *const tables[] = {"note", "reference", "tune"};
 constexpr int table_count = 3;
-constexpr int page_size = 1000;  // the documented worker's page
+int page_size = 1000;  // the documented worker's page; smaller pages interleave more with writers
 
 gs::tools::ConnectionOptions connection_options;
 
@@ -744,7 +744,8 @@ bool run_mixed(const Picks &p, std::uint64_t seed, int seconds) {
 
 int usage(const char *argv0) {
   std::fprintf(stderr,
-               "usage: %s [--only SCENARIO,...] [--seed N] [--mixed-seconds S] [--ignore-removals] [--list]\n"
+               "usage: %s [--only SCENARIO,...] [--seed N] [--mixed-seconds S] [--page-size N] [--ignore-removals]\n"
+               "          [--list]\n"
                "          [-h HOST] [-p PORT] [-U USER] [-d DBNAME]\n",
                argv0);
   return 2;
@@ -763,11 +764,13 @@ int main(int argc, char **argv) {
     if (arg == "--only" && has_value) only = argv[++i];
     else if (arg == "--seed" && has_value) seed = std::strtoull(argv[++i], nullptr, 10);
     else if (arg == "--mixed-seconds" && has_value) mixed_seconds = std::atoi(argv[++i]);
+    else if (arg == "--page-size" && has_value) page_size = std::atoi(argv[++i]);
     else if (arg == "--ignore-removals") ignore_removals = true;
     else if (arg == "--list") list = true;
     else if (gs::tools::ConnectionOptions::is_connection_flag(arg) && has_value) connection_options.accept(arg, argv[++i]);
     else return usage(argv[0]);
   }
+  if (page_size < 1 || mixed_seconds < 1) return usage(argv[0]);
   try {
     PgConnection c = connect("genre-sync-filter-changes");
     c.exec(oracle_sql);
