@@ -124,12 +124,13 @@ int table_index(const std::string &name) {
 Truth oracle(PgConnection &c, const std::string &user) {
   Truth truth;
   // One statement: one snapshot for the genres and all three tables.
-  PgResult r = c.exec("SELECT tbl, id, lmat, fc_oracle.genres($1)::text FROM fc_oracle.rows($1)"
+  // (The genres once, not per row: a STABLE function is not cached.)
+  PgResult r = c.exec("SELECT tbl, id, lmat, NULL FROM fc_oracle.rows($1)"
                       " UNION ALL SELECT NULL, NULL, NULL, fc_oracle.genres($1)::text",
                       {user.c_str()});
   for (int i = 0; i < r.rows(); ++i) {
-    truth.genres = text(r, i, 3);
-    if (!r.is_null(i, 0)) truth.rows[table_index(text(r, i, 0))][text(r, i, 1)] = text(r, i, 2);
+    if (r.is_null(i, 0)) truth.genres = text(r, i, 3);
+    else truth.rows[table_index(text(r, i, 0))][text(r, i, 1)] = text(r, i, 2);
   }
   return truth;
 }
@@ -152,6 +153,8 @@ struct Replica {
 struct PullStats {
   long rows = 0, removed = 0, pages = 0, catch_up_pages = 0, duplicates = 0;
   std::vector<std::string> duplicate_ids;  // "table id", the first few
+  long resent = 0;                          // rows the replica already held as they came
+  std::vector<std::string> resent_ids;      // "table id", the first few
   double ms = 0;
   bool saw_removed_field = true, saw_catch_up_field = true;
   void add(const PullStats &o) {
@@ -162,6 +165,9 @@ struct PullStats {
     duplicates += o.duplicates;
     for (const auto &id : o.duplicate_ids)
       if (duplicate_ids.size() < 10) duplicate_ids.push_back(id);
+    resent += o.resent;
+    for (const auto &id : o.resent_ids)
+      if (resent_ids.size() < 5) resent_ids.push_back(id);
     ms += o.ms;
     saw_removed_field = saw_removed_field && o.saw_removed_field;
     saw_catch_up_field = saw_catch_up_field && o.saw_catch_up_field;
@@ -233,7 +239,13 @@ PullStats pull(PgConnection &c, const std::string &user, Replica &replica, int t
         ++stats.duplicates;
         if (stats.duplicate_ids.size() < 10) stats.duplicate_ids.push_back(std::string(tables[t]) + " " + id);
       }
-      rows[id] = ReplicaRow{text(r, i, 2), r.value(i, 3) == "true"};
+      ReplicaRow row{text(r, i, 2), r.value(i, 3) == "true"};
+      if (const auto held = rows.find(id); held != rows.end() && held->second.lmat == row.lmat &&
+                                            held->second.deleted == row.deleted) {
+        ++stats.resent;
+        if (stats.resent_ids.size() < 5) stats.resent_ids.push_back(std::string(tables[t]) + " " + id);
+      }
+      rows[id] = std::move(row);
       ++stats.rows;
     }
     if (!has_more) break;
@@ -317,13 +329,19 @@ void print_ids(const Diff &d) {
 // Waiting for the horizon: the change is committed when this is called, so
 // a horizon after the present moment has passed every stamp it wrote.
 
+double horizon_wait_ms = 0;  // summed, for the report
+
 void wait_for_horizon(PgConnection &c) {
+  const auto started = Clock::now();
   PgResult now = c.exec("SELECT clock_timestamp() AT TIME ZONE 'UTC'");
   const std::string after = text(now, 0, 0);
   const auto deadline = Clock::now() + std::chrono::seconds(20);
   for (;;) {
     PgResult h = c.exec("SELECT coalesce(sync_safe_horizon() > $1::timestamp, false)", {after.c_str()});
-    if (h.value(0, 0) == "t") return;
+    if (h.value(0, 0) == "t") {
+      horizon_wait_ms += ms_since(started);
+      return;
+    }
     if (Clock::now() > deadline) throw std::runtime_error("the safe horizon did not pass " + after + " in 20 s");
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
@@ -364,7 +382,9 @@ std::string busy_tune(PgConnection &c, const std::string &user, bool inside, con
 Picks pick(PgConnection &c) {
   Picks p;
   p.user = one(c, "SELECT id FROM user_profile WHERE name = 'two-genre-user'", {}, "two-genre-user");
-  p.other_user = one(c, "SELECT id FROM user_profile WHERE id <> $1 ORDER BY name LIMIT 1",
+  // A user with few genres too (not the all-genre user), so its replica,
+  // checked as well, is cheap to sync.
+  p.other_user = one(c, "SELECT id FROM user_profile WHERE id <> $1 AND name NOT LIKE '%genre-user' ORDER BY name LIMIT 1",
                      {p.user.c_str()}, "other user");
   PgResult g = c.exec(
       "SELECT genre FROM tune WHERE NOT deleted AND private_for IS NULL AND genre IS NOT NULL"
@@ -415,7 +435,9 @@ std::vector<Scenario> scenarios(const Picks &p) {
                            g_sel + ", " + stamp + ")");
   add("selection_remove", "DELETE FROM user_genre_selection WHERE user_id = " + U + " AND genre_id = " + g_sel);
   add("playlist_add", "INSERT INTO playlist (playlist_id, user_ref, name, genre_default, last_modified_at) VALUES (" +
-                          new_playlist + ", " + U + ", 'filter change', " + g_pl + ", " + stamp + ")");
+                          new_playlist + ", " + U + ", 'filter change', " + g_pl + ", " + stamp +
+                          ") ON CONFLICT (playlist_id) DO UPDATE SET deleted = false, genre_default = excluded.genre_default,"
+                          " last_modified_at = excluded.last_modified_at");
   add("playlist_default_change", "UPDATE playlist SET genre_default = " + g_pl2 + ", last_modified_at = " + stamp +
                                      " WHERE playlist_id = " + new_playlist);
   add("playlist_delete", "UPDATE playlist SET deleted = true, last_modified_at = " + stamp +
@@ -475,52 +497,80 @@ void report_pull(const char *label, const PullStats &st) {
               st.pages, st.catch_up_pages, st.ms,
               st.duplicates ? (", " + std::to_string(st.duplicates) + " delivered twice within a pull").c_str() : "");
   for (const auto &id : st.duplicate_ids) std::printf("    twice in one pull: %s\n", id.c_str());
+  // Not wrong (the replica stays right), only work for nothing.
+  if (st.resent > 0) {
+    std::printf("    %ld rows came again as the replica held them, e.g.", st.resent);
+    for (const auto &id : st.resent_ids) std::printf(" %s", id.c_str());
+    std::printf("\n");
+  }
 }
 
-// The first full sync, the change, the horizon, the sync, the comparison.
-bool run_scenario(PgConnection &c, const Picks &p, const Scenario &sc, bool v1_cursor) {
-  Replica replica;
-  const PullStats first = sync_all(c, p.user, replica);
-  const Diff before = compare(replica, oracle(c, p.user));
-  if (!before.clean()) {
-    std::printf("%s: FAIL before the change: the first full sync differs: %s\n", sc.name.c_str(),
-                counts(before).c_str());
-    print_ids(before);
-    return false;
+// What the 1.2 release stored: the cursor of the newest row received.
+void set_v1_cursors(PgConnection &c, Replica &replica) {
+  for (int t = 0; t < table_count; ++t) {
+    std::string array = "{";
+    for (const auto &[id, row] : replica.rows[t]) array += (array.size() > 1 ? "," : "") + id;
+    array += "}";
+    replica.cursor[t] = one(c,
+                            std::string("SELECT 'v1:' || (extract(epoch FROM last_modified_at) * 1000000)::bigint"
+                                        " || ':' || id FROM ") +
+                                tables[t] + " WHERE id = ANY ($1::uuid[]) ORDER BY last_modified_at DESC, id DESC LIMIT 1",
+                            {array.c_str()}, "v1 cursor row");
   }
-  if (v1_cursor) {
-    // What the 1.2 release stored: the cursor of the newest row received.
-    for (int t = 0; t < table_count; ++t) {
-      std::string array = "{";
-      for (const auto &[id, row] : replica.rows[t]) array += (array.size() > 1 ? "," : "") + id;
-      array += "}";
-      replica.cursor[t] = one(c,
-                              std::string("SELECT 'v1:' || (extract(epoch FROM last_modified_at) * 1000000)::bigint"
-                                          " || ':' || id FROM ") +
-                                  tables[t] + " WHERE id = ANY ($1::uuid[]) ORDER BY last_modified_at DESC, id DESC LIMIT 1",
-                              {array.c_str()}, "v1 cursor row");
+}
+
+void report_diff(const Diff &d, const Replica &replica) {
+  std::printf("  %s%s\n", counts(d).c_str(), d.genres_differ ? (", envelope genres " + replica.last_genres).c_str() : "");
+  print_ids(d);
+}
+
+// The first full sync, the change, the horizon, the sync, the comparison;
+// for the user, and for the other user the changes name (private_for,
+// user_ref), whose filter moves too.
+bool run_scenario(PgConnection &c, const Picks &p, const Scenario &sc, bool v1_cursor) {
+  const auto started = Clock::now();
+  const double waited_before = horizon_wait_ms;
+  const std::string users[2] = {p.user, p.other_user};
+  Replica replicas[2];
+  PullStats first[2], after[2];
+  for (int u = 0; u < 2; ++u) {
+    first[u] = sync_all(c, users[u], replicas[u]);
+    const Diff before = compare(replicas[u], oracle(c, users[u]));
+    if (!before.clean()) {
+      std::printf("%s: FAIL before the change: the first full sync of %s differs: %s\n", sc.name.c_str(),
+                  users[u].c_str(), counts(before).c_str());
+      print_ids(before);
+      return false;
     }
+    if (v1_cursor) set_v1_cursors(c, replicas[u]);
   }
   const std::string before_genres = oracle(c, p.user).genres;
   c.exec("BEGIN");
   sc.change(c);
   c.exec("COMMIT");
   wait_for_horizon(c);
-  const PullStats after = sync_all(c, p.user, replica);
-  const Truth truth = oracle(c, p.user);
-  const Diff d = compare(replica, truth);
-  std::printf("%s%s: genres %s -> %s: %s\n", sc.name.c_str(), v1_cursor ? " (v1 cursor)" : "", before_genres.c_str(),
-              truth.genres.c_str(), d.clean() ? "ok" : "FAIL");
-  report_pull("first", first);
-  report_pull("change", after);
-  if (!after.saw_removed_field) std::printf("  the envelope has no \"removed\" field\n");
-  if (!after.saw_catch_up_field) std::printf("  the envelope has no \"catch_up\" field\n");
-  if (!d.clean()) {
-    std::printf("  %s%s\n", counts(d).c_str(),
-                d.genres_differ ? (", envelope genres " + replica.last_genres).c_str() : "");
-    print_ids(d);
+  Diff d[2];
+  std::string genres_now;
+  for (int u = 0; u < 2; ++u) {
+    after[u] = sync_all(c, users[u], replicas[u]);
+    const Truth truth = oracle(c, users[u]);
+    d[u] = compare(replicas[u], truth);
+    if (u == 0) genres_now = truth.genres;
   }
-  return d.clean();
+  std::printf("%s%s: genres %s -> %s: %s (%.0f ms, %.0f of them waiting for the horizon)\n", sc.name.c_str(),
+              v1_cursor ? " (v1 cursor)" : "", before_genres.c_str(), genres_now.c_str(),
+              d[0].clean() && d[1].clean() ? "ok" : "FAIL", ms_since(started), horizon_wait_ms - waited_before);
+  report_pull("first", first[0]);
+  report_pull("change", after[0]);
+  if (!after[0].saw_removed_field) std::printf("  the envelope has no \"removed\" field\n");
+  if (!after[0].saw_catch_up_field) std::printf("  the envelope has no \"catch_up\" field\n");
+  if (!d[0].clean()) report_diff(d[0], replicas[0]);
+  if (after[1].rows || after[1].removed || !d[1].clean()) {
+    std::printf("  other user %s:%s\n", p.other_user.c_str(), d[1].clean() ? " ok" : " FAIL");
+    report_pull("change", after[1]);
+    if (!d[1].clean()) report_diff(d[1], replicas[1]);
+  }
+  return d[0].clean() && d[1].clean();
 }
 
 // ---------------------------------------------------------------------------
@@ -670,9 +720,10 @@ bool run_mixed(const Picks &p, std::uint64_t seed, int seconds) {
   PgConnection long_txn = connect("genre-sync-filter-changes long transaction");
   const Pools pl = pools(client, p, 0);
   const Pools long_pl = pools(client, p, 1);
-  Replica replica;
+  Replica replica, other;  // the user's, and the other user's (private_for, user_ref move rows to it)
   PullStats total = sync_all(client, p.user, replica);
   const long first_rows = total.rows;
+  sync_all(client, p.other_user, other);
 
   // Stamped now, committed after several syncs have passed over its time:
   // it selects a genre, moves a tune into the set and touches rows.
@@ -707,6 +758,7 @@ bool run_mixed(const Picks &p, std::uint64_t seed, int seconds) {
       long_open = false;
     }
     total.add(sync_all(client, p.user, replica));
+    sync_all(client, p.other_user, other);
     ++syncs;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -721,25 +773,29 @@ bool run_mixed(const Picks &p, std::uint64_t seed, int seconds) {
   total.add(last);
   const Truth truth = oracle(client, p.user);
   const Diff d = compare(replica, truth);
+  sync_all(client, p.other_user, other);
+  const Diff d_other = compare(other, oracle(client, p.other_user));
   std::printf("mixed seed %llu, %d s: %ld writer commits, %ld collisions rolled back, %ld writer errors; genres now %s: %s\n",
               static_cast<unsigned long long>(seed), seconds, tally.commits.load(), tally.retries.load(),
-              tally.errors.load(), truth.genres.c_str(), d.clean() && tally.errors == 0 ? "ok" : "FAIL");
+              tally.errors.load(), truth.genres.c_str(), d.clean() && d_other.clean() && tally.errors == 0 ? "ok" : "FAIL");
   std::printf("  %d syncs: %ld rows (first sync %ld), %ld removed, %ld pages (%ld catch-up), %.1f ms in sync_pull;"
               " server now %zu notes, %zu references, %zu tunes\n",
               syncs, total.rows, first_rows, total.removed, total.pages, total.catch_up_pages, total.ms,
               truth.rows[0].size(), truth.rows[1].size(), truth.rows[2].size());
   report_pull("final", last);
+  if (!d_other.clean()) {
+    std::printf("  other user %s:\n", p.other_user.c_str());
+    report_diff(d_other, other);
+  }
   if (!d.clean()) {
-    std::printf("  %s%s\n", counts(d).c_str(),
-                d.genres_differ ? (", envelope genres " + replica.last_genres).c_str() : "");
-    print_ids(d);
+    report_diff(d, replica);
     // Evidence: does a further sync repair it (late delivery) or not at all?
     wait_for_horizon(client);
     const PullStats again = sync_all(client, p.user, replica);
     const Diff d2 = compare(replica, oracle(client, p.user));
     std::printf("  one more sync: %ld rows, %ld removed: %s\n", again.rows, again.removed, counts(d2).c_str());
   }
-  return d.clean() && tally.errors == 0;
+  return d.clean() && d_other.clean() && tally.errors == 0;
 }
 
 int usage(const char *argv0) {
