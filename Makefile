@@ -17,9 +17,10 @@ UPDATES      = 1.0--1.1 1.1--1.2 1.2--1.3
 DATA_built   = extension/$(EXTENSION)--1.0.sql $(patsubst %,extension/$(EXTENSION)--%.sql,$(UPDATES))
 EXTRA_CLEAN  = $(DATA_built) $(OBJS:.o=.d)
 
-# setup builds the fixture the other tests read, so it runs first.
+# setup builds the fixture the other tests read, so it runs first;
+# filter_changes changes the fixture, so it runs last.
 REGRESS_ALL  = $(sort $(patsubst sql/%.sql,%,$(wildcard sql/*.sql)))
-REGRESS      = setup $(filter-out setup,$(REGRESS_ALL))
+REGRESS      = setup $(filter-out setup filter_changes,$(REGRESS_ALL)) filter_changes
 REGRESS_OPTS = --inputdir=. --load-extension=plpgsql
 
 PG_CONFIG   ?= pg_config

@@ -7,7 +7,9 @@
 #include <vector>
 
 extern "C" {
+#include "catalog/pg_class.h"
 #include "utils/json.h"
+#include "utils/syscache.h"
 #include "utils/jsonb.h"
 }
 
@@ -57,20 +59,91 @@ Datum genre_array(const std::vector<std::string> &genres) {
   return array;
 }
 
+// Runs fn with the rights of sync_move's owner (the extension's): the
+// table names users, so no role is granted it, and the moves are read
+// apart from the app's rows, which are always read with the caller's
+// rights. fn runs PostgreSQL calls through guarded().
+template <typename Fn>
+void as_moves_owner(Oid schema, Fn &&fn) {
+  Oid saved_user = InvalidOid;
+  int saved_context = 0;
+  guarded([&] {
+    GetUserIdAndSecContext(&saved_user, &saved_context);
+    HeapTuple rel = SearchSysCache1(RELOID, ObjectIdGetDatum(get_relname_relid("sync_move", schema)));
+    if (!HeapTupleIsValid(rel)) elog(ERROR, "genre_sync's table sync_move is missing");
+    const Oid owner = reinterpret_cast<Form_pg_class>(GETSTRUCT(rel))->relowner;
+    ReleaseSysCache(rel);
+    SetUserIdAndSecContext(owner, saved_context | SECURITY_LOCAL_USERID_CHANGE |
+                                      SECURITY_RESTRICTED_OPERATION);
+  });
+  try {
+    fn();
+  } catch (...) {
+    guarded([&] { SetUserIdAndSecContext(saved_user, saved_context); });
+    throw;
+  }
+  guarded([&] { SetUserIdAndSecContext(saved_user, saved_context); });
+}
+
+Datum unix_timestamp(std::int64_t unix_micros) {
+  return TimestampGetDatum(unix_micros - postgres_epoch_unix_micros);
+}
+
 bool moves_in(Oid schema, std::int64_t from_unix, std::int64_t to_unix) {
   Oid argtypes[] = {TIMESTAMPOID, TIMESTAMPOID};
   SPIPlanPtr plan = kept_plan(schema, moves_probe_slot, 2, argtypes,
                               [&] { return moves_probe_query(quoted_schema_name(schema)); });
   bool found = false;
-  guarded([&] {
-    Datum values[] = {TimestampGetDatum(from_unix - postgres_epoch_unix_micros),
-                      TimestampGetDatum(to_unix - postgres_epoch_unix_micros)};
-    if (SPI_execute_plan(plan, values, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
-      elog(ERROR, "looking for moved rows failed");
-    bool isnull = false;
-    found = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+  as_moves_owner(schema, [&] {
+    guarded([&] {
+      Datum values[] = {unix_timestamp(from_unix), unix_timestamp(to_unix)};
+      if (SPI_execute_plan(plan, values, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+        elog(ERROR, "looking for moved rows failed");
+      bool isnull = false;
+      found = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+    });
   });
   return found;
+}
+
+// The moves of a change's window as the change query's uuid[] arguments:
+// tunes and the table's rows that moved, and which of them were the user's
+// to see before.
+void read_moves(Oid schema, SyncTable table, const FilterChange &change, Datum user_id,
+                Datum relevant_genres, RowsArgs &args) {
+  Oid argtypes[] = {TIMESTAMPOID, TIMESTAMPOID, UUIDOID, TEXTARRAYOID, TEXTOID};
+  SPIPlanPtr plan = kept_plan(schema, moves_window_slot, 5, argtypes,
+                              [&] { return moves_window_query(quoted_schema_name(schema)); });
+  as_moves_owner(schema, [&] {
+    guarded([&] {
+      Datum values[] = {unix_timestamp(change.moves_from), unix_timestamp(change.moves_to), user_id,
+                        relevant_genres, CStringGetTextDatum(table_name(table))};
+      if (SPI_execute_plan(plan, values, nullptr, true, 0) != SPI_OK_SELECT)
+        elog(ERROR, "reading moved rows failed");
+      const uint64 n = SPI_processed;
+      // moved tunes, seen tunes, moved rows, seen rows
+      Datum *ids[4];
+      int counts[4] = {0, 0, 0, 0};
+      for (Datum *&list : ids) list = static_cast<Datum *>(palloc(sizeof(Datum) * (n + 1)));
+      for (uint64 i = 0; i < n; ++i) {
+        bool isnull = false;
+        const HeapTuple row = SPI_tuptable->vals[i];
+        const bool tune = DatumGetBool(SPI_getbinval(row, SPI_tuptable->tupdesc, 1, &isnull));
+        const Datum id = SPI_getbinval(row, SPI_tuptable->tupdesc, 2, &isnull);
+        const bool seen = DatumGetBool(SPI_getbinval(row, SPI_tuptable->tupdesc, 3, &isnull));
+        const int moved = tune ? 0 : 2;
+        ids[moved][counts[moved]++] = id;
+        if (seen) ids[moved + 1][counts[moved + 1]++] = id;
+      }
+      Datum arrays[4];
+      for (int k = 0; k < 4; ++k)
+        arrays[k] = PointerGetDatum(construct_array(ids[k], counts[k], UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
+      args.moved_tunes = arrays[0];
+      args.seen_tunes = arrays[1];
+      args.moved_rows = arrays[2];
+      args.seen_rows = arrays[3];
+    });
+  });
 }
 
 // The page query's rows (each row's jsonb, or NULL for a row to remove;
@@ -173,8 +246,9 @@ Datum pull_function(FunctionCallInfo fcinfo) {
     shape.kind = QueryKind::change;
     set_range(shape, args, change.progress, state->position);
     args.change_genres = genre_array(change.genres);
-    args.moves_from = change.moves_from - postgres_epoch_unix_micros;
-    args.moves_to = change.moves_to - postgres_epoch_unix_micros;
+    std::vector<std::string> relevant = genres_now;
+    relevant.insert(relevant.end(), change.genres.begin(), change.genres.end());
+    read_moves(schema, table, change, call.user_id, genre_array(relevant), args);
     run_rows_query(schema, shape, args, nullptr);
     page = read_page_rows(page_size);
     advance_change(*state, page.last, !page.has_more);

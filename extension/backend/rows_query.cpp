@@ -30,7 +30,7 @@ void run_rows_query(Oid schema, const RowsShape &shape, const RowsArgs &args, De
   Oid argtypes[rows_param_count] = {UUIDOID, TEXTARRAYOID, bound_type,   UUIDOID,
                                     bound_type, UUIDOID,  INT4OID,      INT4OID,
                                     TIMESTAMPOID, INT4OID, FLOAT4OID, TEXTARRAYOID,
-                                    TIMESTAMPOID, TIMESTAMPOID};
+                                    UUIDARRAYOID, UUIDARRAYOID, UUIDARRAYOID, UUIDARRAYOID};
   SPIPlanPtr plan = kept_plan(
       schema, query_slot(shape), rows_param_count, argtypes,
       [&] { return rows_query(shape, quoted_schema_name(schema)); },
@@ -56,8 +56,10 @@ void run_rows_query(Oid schema, const RowsShape &shape, const RowsArgs &args, De
     set_param(params, param_parts, Int32GetDatum(args.parts), argtypes[9]);
     set_param(params, param_sample_percent, Float4GetDatum(args.sample_percent), argtypes[10]);
     set_param(params, param_change_genres, args.change_genres, argtypes[11]);
-    set_param(params, param_moves_from, TimestampGetDatum(args.moves_from), argtypes[12]);
-    set_param(params, param_moves_to, TimestampGetDatum(args.moves_to), argtypes[13]);
+    set_param(params, param_moved_tunes, args.moved_tunes, argtypes[12]);
+    set_param(params, param_seen_tunes, args.seen_tunes, argtypes[13]);
+    set_param(params, param_moved_rows, args.moved_rows, argtypes[14]);
+    set_param(params, param_seen_rows, args.seen_rows, argtypes[15]);
 
     SPIExecuteOptions options;
     std::memset(&options, 0, sizeof options);

@@ -18,9 +18,8 @@ struct RowsArgs {
   std::optional<Timestamp> horizon;  // nullopt: unknown, so no row qualifies
   int parts = 1;
   float sample_percent = 100;
-  // A filter change (QueryKind::change).
-  std::optional<Datum> change_genres;
-  Timestamp moves_from = 0, moves_to = 0;
+  // A filter change (QueryKind::change): uuid[] and text[] values.
+  std::optional<Datum> change_genres, moved_tunes, seen_tunes, moved_rows, seen_rows;
 };
 
 // Requires an SPI connection. Rows go to dest, or to SPI_tuptable when dest

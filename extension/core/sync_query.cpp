@@ -208,14 +208,16 @@ std::string filtered_rows(const RowsShape &shape, const std::string &schema) {
 
 // The rows a filter change may have moved in or out of the user's filter,
 // in key order after the change's progress ($3, $4), up to LIMIT: those of
-// tunes of the genres that entered or left ($12), of tunes that moved in the
-// window [$13, $14), and the notes or references that moved themselves. Each
-// comes with its row as jsonb while it is in the filter under the current
-// genres ($2) and at or before the main stream's position ($5, $6) (what
-// lies after it the main stream delivers), and NULL when it is not in the
-// filter (the worker removes it); rows in the filter after the position are
-// skipped. Candidates are limited to rows that are or were the user's to see
-// (sync_move's prior users and genres), so no other user's ids are told.
+// public tunes of the genres that entered or left ($12), of tunes that moved
+// ($13), and the notes or references that moved themselves ($15). Each comes
+// with its row as jsonb while it is in the filter under the current genres
+// ($2) and at or before the main stream's position ($5, $6) (what lies after
+// it the main stream delivers), and NULL when it is not in the filter (the
+// worker removes it); rows in the filter after the position are skipped. A
+// moved row is a candidate only if it is the user's to see now or was
+// before ($14, $16), so no other user's ids are told. A moved row the
+// caller can no longer read at all (row security) is still told to be
+// removed: it comes first, keyed at -infinity.
 std::string change_rows(const RowsShape &shape, const std::string &schema) {
   if (shape.until != BoundKind::timestamp_and_id || shape.bound_type != BoundType::timestamp)
     throw std::logic_error("a change runs up to the main stream's cursor");
@@ -223,49 +225,45 @@ std::string change_rows(const RowsShape &shape, const std::string &schema) {
   const std::string table = schema + "." + table_name(shape.table);
   const std::string user = rows_param(param_user_id);
   const std::string eq = " OPERATOR(pg_catalog.=) ";
-  const std::string nil_user = "'00000000-0000-0000-0000-000000000000'::pg_catalog.uuid";
-  const std::string window = " AND m.moved_at OPERATOR(pg_catalog.>=) " + rows_param(param_moves_from) +
-                             " AND m.moved_at OPERATOR(pg_catalog.<) " + rows_param(param_moves_to);
-  // Moved tunes that are or were the user's to see: public or private to the
-  // user now or before, and of the user's genres now or before (the
-  // replica's genres are the current ones and those that left, $12).
-  const std::string tune_seen =
-      "((c.private_for IS NULL OR c.private_for" + eq + user + " OR m.prior_users OPERATOR(pg_catalog.&&) ARRAY[" +
-      user + ", " + nil_user + "]) AND (c.private_for" + eq + user + " OR m.prior_users OPERATOR(pg_catalog.&&) ARRAY[" +
-      user + "] OR c.genre" + eq + "ANY (" + rows_param(param_genre_ids) + ") OR c.genre" + eq + "ANY (" +
-      rows_param(param_change_genres) + ") OR m.prior_genres OPERATOR(pg_catalog.&&) (" +
-      rows_param(param_genre_ids) + " OPERATOR(pg_catalog.||) " + rows_param(param_change_genres) + ")))";
-  const std::string by_genre = "c.genre" + eq + "ANY (" + rows_param(param_change_genres) +
-                               ") AND c.private_for IS NULL";
+  const std::string change_genres = rows_param(param_change_genres);
+  // A tune of the user's now, or of a genre that the filter has or lost.
+  const std::string tune_concerns_user =
+      "(c.private_for" + eq + user + " OR (c.private_for IS NULL AND (c.genre" + eq + "ANY (" +
+      rows_param(param_genre_ids) + ") OR c.genre" + eq + "ANY (" + change_genres + "))))";
+  const std::string own = "(x.user_ref IS NULL OR x.user_ref" + eq + user + ")";
+  // Rows of deleted tunes are in no replica (a deletion is a move).
+  const std::string by_genre =
+      "c.genre" + eq + "ANY (" + change_genres + ") AND c.private_for IS NULL AND NOT c.deleted";
   std::string candidates;
   if (tunes) {
-    candidates = "SELECT c.id FROM " + table + " c WHERE " + by_genre +
-                 " UNION SELECT c.id FROM " + schema + ".sync_move m JOIN " + table + " c ON c.id" + eq +
-                 "m.id WHERE m.table_name" + eq + "'tune'" + window + " AND " + tune_seen;
+    candidates = "SELECT c.id FROM " + table + " c WHERE " + by_genre + " UNION SELECT m.id FROM pg_catalog.unnest(" +
+                 rows_param(param_moved_tunes) + ") m(id) WHERE m.id" + eq + "ANY (" + rows_param(param_seen_tunes) +
+                 ") OR EXISTS (SELECT FROM " + table + " c WHERE c.id" + eq + "m.id AND " + tune_concerns_user + ")";
   } else {
-    const std::string own = " AND (x.user_ref IS NULL OR x.user_ref" + eq + user + ")";
-    candidates = "SELECT x.id FROM " + schema + ".tune c JOIN " + table + " x ON x.tune_ref" + eq +
-                 "c.id WHERE " + by_genre + own + " UNION SELECT x.id FROM " + schema +
-                 ".sync_move m JOIN " + schema + ".tune c ON c.id" + eq + "m.id JOIN " + table +
-                 " x ON x.tune_ref" + eq + "c.id WHERE m.table_name" + eq + "'tune'" + window + " AND " +
-                 tune_seen + own + " UNION SELECT m.id FROM " + schema + ".sync_move m JOIN " + table +
-                 " x ON x.id" + eq + "m.id WHERE m.table_name" + eq + "'" + table_name(shape.table) + "'" +
-                 window + " AND (x.user_ref IS NULL OR x.user_ref" + eq + user +
-                 " OR m.prior_users OPERATOR(pg_catalog.&&) ARRAY[" + user + ", " + nil_user + "])";
+    candidates = "SELECT x.id FROM " + schema + ".tune c JOIN " + table + " x ON x.tune_ref" + eq + "c.id WHERE " +
+                 by_genre + " AND " + own + " UNION SELECT x.id FROM " + table + " x LEFT JOIN " + schema +
+                 ".tune c ON c.id" + eq + "x.tune_ref WHERE x.tune_ref" + eq + "ANY (" +
+                 rows_param(param_moved_tunes) + ") AND (x.tune_ref" + eq + "ANY (" + rows_param(param_seen_tunes) +
+                 ") OR " + tune_concerns_user + ") AND " + own + " UNION SELECT m.id FROM pg_catalog.unnest(" +
+                 rows_param(param_moved_rows) + ") m(id) WHERE m.id" + eq + "ANY (" + rows_param(param_seen_rows) +
+                 ") OR EXISTS (SELECT FROM " + table + " x WHERE x.id" + eq + "m.id AND " + own + ")";
   }
   const std::string tune_alias = tunes ? "r" : "t";
   std::string in_filter = "COALESCE(" + genre_filter(tune_alias) + " AND NOT " + tune_alias + ".deleted";
   if (!tunes) in_filter += " AND (r.user_ref IS NULL OR r.user_ref" + eq + user + ")";
   in_filter += ", false)";
-  const std::string at_or_before_position =
-      "(r.last_modified_at, r.id) OPERATOR(pg_catalog.<=) (" + rows_param(param_until_ts) + ", " +
-      rows_param(param_until_id) + ")";
-  std::string sql = "SELECT CASE WHEN q.in_filter THEN pg_catalog.to_jsonb(q.r) END, (q.r).last_modified_at, (q.r).id"
-                    " FROM (SELECT r, " + in_filter + " AS in_filter FROM " + table + " r";
+  const std::string key = "COALESCE(r.last_modified_at, '-infinity'::pg_catalog.timestamp)";
+  std::string sql = "SELECT CASE WHEN q.in_filter THEN pg_catalog.to_jsonb(q.r) END, q.key, q.id"
+                    " FROM (SELECT r, " + key + " AS key, k.id, " + in_filter + " AS in_filter FROM (" +
+                    candidates + ") k LEFT JOIN " + table + " r ON r.id" + eq + "k.id";
   if (!tunes) sql += " LEFT JOIN " + schema + ".tune t ON t.id" + eq + "r.tune_ref";
-  sql += " WHERE r.id IN (" + candidates + ")" + bound(shape.after, "r", ">", param_after_ts, param_after_id) +
-         " AND (NOT " + in_filter + " OR " + at_or_before_position + ")"
-         " ORDER BY r.last_modified_at, r.id LIMIT " + rows_param(param_limit) + ") q";
+  sql += " WHERE true";
+  if (shape.after == BoundKind::timestamp_and_id)
+    sql += " AND (" + key + ", k.id) OPERATOR(pg_catalog.>) (" + rows_param(param_after_ts) + ", " +
+           rows_param(param_after_id) + ")";
+  sql += " AND (NOT " + in_filter + " OR (" + key + ", k.id) OPERATOR(pg_catalog.<=) (" +
+         rows_param(param_until_ts) + ", " + rows_param(param_until_id) + "))"
+         " ORDER BY " + key + ", k.id LIMIT " + rows_param(param_limit) + ") q";
   return sql;
 }
 
@@ -386,6 +384,16 @@ std::string genres_normalize_query() {
          " (SELECT COALESCE(pg_catalog.array_agg(DISTINCT g COLLATE \"C\" ORDER BY g COLLATE \"C\"),"
          " '{}'::pg_catalog.text[]) FROM pg_catalog.unnest($1::pg_catalog.text[]) g"
          " WHERE g IS NOT NULL) s(a)";
+}
+
+std::string moves_window_query(const std::string &schema) {
+  return "SELECT m.table_name OPERATOR(pg_catalog.=) 'tune', m.id, CASE m.table_name WHEN 'tune' THEN"
+         " m.prior_users OPERATOR(pg_catalog.&&) ARRAY[$3] OR (m.prior_users OPERATOR(pg_catalog.&&)"
+         " ARRAY['00000000-0000-0000-0000-000000000000'::pg_catalog.uuid] AND m.prior_genres"
+         " OPERATOR(pg_catalog.&&) $4) ELSE m.prior_users OPERATOR(pg_catalog.&&) ARRAY[$3,"
+         " '00000000-0000-0000-0000-000000000000'::pg_catalog.uuid] END FROM " + schema +
+         ".sync_move m WHERE m.moved_at OPERATOR(pg_catalog.>=) $1 AND m.moved_at OPERATOR(pg_catalog.<) $2"
+         " AND m.table_name IN ('tune', $5)";
 }
 
 std::string moves_probe_query(const std::string &schema) {

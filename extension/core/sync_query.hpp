@@ -44,10 +44,12 @@ enum RowsParam {
   param_parts,        // int4
   param_sample_percent,  // float4, of the table's blocks
   param_change_genres,   // text[]: genres that entered or left the filter
-  param_moves_from,      // timestamp: moves stamped at or after it ...
-  param_moves_to,        // timestamp: ... and before it
+  param_moved_tunes,     // uuid[]: tunes that moved in the change's window
+  param_seen_tunes,      // uuid[]: those of them that were the user's to see before
+  param_moved_rows,      // uuid[]: the table's notes or references that moved
+  param_seen_rows,       // uuid[]: those of them that were the user's to see before
 };
-inline constexpr int rows_param_count = param_moves_to;
+inline constexpr int rows_param_count = param_seen_rows;
 
 // How a keyset or envelope query on note or reference reaches its rows. The
 // key index (extension/sql/1.1--1.2/10_key_index.sql) holds, per row, its
@@ -89,6 +91,7 @@ enum FixedSlot {
   playlist_tune_genres_slot,
   genre_normalize_slot,
   moves_probe_slot,
+  moves_window_slot,
   horizon_prepared_slot,
   horizon_published_slot,
   horizon_publish_slot,
@@ -116,5 +119,11 @@ std::string genres_normalize_query();
 // ($1, $2 timestamp) -> whether any row moved at or after $1 and before $2
 // (extension/sql/1.2--1.3/10_moves.sql): one index probe.
 std::string moves_probe_query(const std::string &quoted_schema);
+// ($1, $2 timestamp, $3 user uuid, $4 text[] genres, $5 table) -> per row of
+// $5 or tune that moved in [$1, $2): whether it is a tune, its id, and
+// whether it was the user's to see before (private to the user, or public
+// (NULL user) with one of the genres; notes and references: the user's or
+// a system row).
+std::string moves_window_query(const std::string &quoted_schema);
 
 }  // namespace gs

@@ -1,6 +1,8 @@
-// libFuzzer target: the sync_pull cursor parser. Any input is a cursor or
+// libFuzzer target: the sync_pull cursor parsers. Any input is a v1 cursor or
 // nullopt; parse_cursor throws gs::Error 22P02 exactly when try_parse_cursor
 // says nullopt; a parsed cursor formats back to text that parses to itself.
+// Likewise v2 states, which format back to the very input (only canonical
+// text parses), and parse_pull_cursor, which takes exactly either.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -19,6 +21,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
   if (cursor) {
     const auto again = gs::try_parse_cursor(gs::format_cursor(*cursor));
     if (!again || *again != *cursor) std::abort();
+  }
+  const auto state = gs::try_parse_sync_state(text);
+  if (state && gs::format_sync_state(*state) != text) std::abort();
+  try {
+    const gs::PullCursor pull = gs::parse_pull_cursor(text, "p_cursor");
+    if (pull.v1 != cursor || pull.v2 != state) std::abort();
+  } catch (const gs::Error &e) {
+    if (cursor || state || e.sqlstate() != "22P02") std::abort();
   }
   return 0;
 }

@@ -139,6 +139,16 @@ CREATE FUNCTION fuzz.cursor_arg() RETURNS text LANGUAGE sql AS $$
                     'v1:1:FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF',
                     'v1:1:00000000000000000000000000000000',
                     'v2:1:00000000-0000-0000-0000-000000000000',
+                    -- v2 cursors (1.3): valid ones with and without a change
+                    -- under way, extreme stamps, a genre of invalid UTF-8,
+                    -- and non-canonical ones
+                    'v2/' || (extract(epoch FROM timestamp '2024-06-15 12:00:00') * 1000000)::bigint
+                          || ':' || fuzz.random_uuid() || '/0/-/Galician,irish,',
+                    'v2/-/0/f/', 'v2/-/-9223371090169975808/-/',
+                    'v2/9223372036854775807:ffffffff-ffff-ffff-ffff-ffffffffffff/9223372036854775807/-/',
+                    'v2/1:00000000-0000-0000-0000-000000000000/0/-/irish,/g/%FF,zz,/0/9223372036854775807/-',
+                    'v2/1:00000000-0000-0000-0000-000000000000/0/-/irish,/a//0/0/1:00000000-0000-0000-0000-000000000000',
+                    'v2/-/0/-/b,a,', 'v2//0/-/', 'v2/-/0/-/a%2c,',
                     'v1:1:00000000-0000-0000-0000-000000000000:',
                     'v1: 1:00000000-0000-0000-0000-000000000000',
                     'v1::', 'v1', '', repeat('v1:', 10000), fuzz.junk()])) END
