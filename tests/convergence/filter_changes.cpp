@@ -473,6 +473,27 @@ std::vector<Scenario> scenarios(const Picks &p) {
                                              " WHERE playlist_id = " + P);
   add("playlist_tune_delete_again", "UPDATE playlist_tune SET deleted = true, last_modified_at = " + stamp +
                                         " WHERE playlist_ref = " + P + " AND tune_ref = " + pt_tune);
+  // The playlist tune's own genre is a source of the filter: changing it
+  // swaps a whole genre (and NULL drops it).
+  add("playlist_tune_undelete_again", "UPDATE playlist_tune SET deleted = false, last_modified_at = " + stamp +
+                                          " WHERE playlist_ref = " + P + " AND tune_ref = " + pt_tune);
+  add("playlist_tune_tune_genre_change", "UPDATE tune SET genre = " + q(p.outside[6]) + ", last_modified_at = " +
+                                             stamp + " WHERE id = " + pt_tune);
+  add("playlist_tune_tune_genre_null", "UPDATE tune SET genre = NULL, last_modified_at = " + stamp +
+                                           " WHERE id = " + pt_tune);
+  add("playlist_tune_tune_genre_back", "UPDATE tune SET genre = " + g_pt + ", last_modified_at = " + stamp +
+                                           " WHERE id = " + pt_tune);
+  add("playlist_tune_delete_final", "UPDATE playlist_tune SET deleted = true, last_modified_at = " + stamp +
+                                        " WHERE playlist_ref = " + P + " AND tune_ref = " + pt_tune);
+  // A playlist's genre_default to NULL and back.
+  add("playlist_undelete", "UPDATE playlist SET deleted = false, last_modified_at = " + stamp +
+                               " WHERE playlist_id = " + new_playlist);
+  add("playlist_default_null", "UPDATE playlist SET genre_default = NULL, last_modified_at = " + stamp +
+                                   " WHERE playlist_id = " + new_playlist);
+  add("playlist_default_from_null", "UPDATE playlist SET genre_default = " + g_pl + ", last_modified_at = " + stamp +
+                                        " WHERE playlist_id = " + new_playlist);
+  add("playlist_delete_again", "UPDATE playlist SET deleted = true, last_modified_at = " + stamp +
+                                   " WHERE playlist_id = " + new_playlist);
   // A tune outside the filter with the user's notes and references: its own
   // change bumps only the tune's stamp, the notes' and references' stay old.
   const auto tune_set = [&](const std::string &tune, const std::string &set) {
@@ -493,6 +514,13 @@ std::vector<Scenario> scenarios(const Picks &p) {
   add("tune_private_for_null_out", tune_set(T, "private_for = NULL"));
   add("tune_deleted", tune_set(T_in, "deleted = true"));
   add("tune_undeleted", tune_set(T_in, "deleted = false"));
+  // NULL genres: the tune and its rows leave and come back.
+  s.push_back({"tune_genre_null", [=](PgConnection &c) {
+                 c.exec("INSERT INTO fc_oracle.saved VALUES ('home', " + home_genre +
+                        ") ON CONFLICT (k) DO UPDATE SET v = excluded.v");
+                 c.exec(tune_set(T_in, "genre = NULL"));
+               }});
+  add("tune_genre_from_null", tune_set(T_in, "genre = (SELECT v FROM fc_oracle.saved WHERE k = 'home')"));
   // A note and a reference of the user, in the filter, moved about together.
   const auto both = [&](const std::string &set) {
     return "UPDATE note SET " + set + ", last_modified_at = " + stamp + " WHERE id = " + q(p.note) +
@@ -504,6 +532,8 @@ std::vector<Scenario> scenarios(const Picks &p) {
   add("row_user_ref_user", both("user_ref = " + U));
   add("row_user_ref_other_again", both("user_ref = " + O));
   add("row_user_ref_null", both("user_ref = NULL"));
+  add("row_tune_ref_null", both("tune_ref = NULL"));
+  add("row_tune_ref_from_null", both("tune_ref = " + T_in));
   return s;
 }
 
