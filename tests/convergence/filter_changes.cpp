@@ -35,6 +35,21 @@
 // (filter changes) with --ignore-removals, 16 failed: every change that moves
 // rows out (selection_remove kept 368 / 638 / 1,143; tune_deleted 1 note and
 // 5 references; mixed 152 / 304 / 463 extra), none that only moves rows in.
+//
+// Found against main at d8056ae (merged into worker; docs/protocol.md's
+// contract): held_horizon_tune_{deleted,regenred,private}_then_genre_dropped
+// fail. The user selects genre g and syncs; another session's transaction
+// holds the horizon; a tune X of g is deleted (or re-genred, or made private
+// to another user), committed, stamped after the held horizon; g is dropped;
+// the worker syncs (the change for g removes g's other rows, but X is no
+// longer "a live public tune of g", and its move lies after the window); the
+// transaction ends; past the horizon the next sync still keeps X and its
+// notes and references: the moves window after that does not count g among
+// the genres the replica could have held X by (sync_move.prior_genres {g},
+// the cursor's genres no longer have g). No sync removes them. The mixed run
+// hit the same: its long transaction holds the horizon while writers move
+// tunes and drop genres (extra tune 72dc56af..., deleted, genre galician,
+// with its reference 8c7866a3...).
 #include "common/connection_options.hpp"
 #include "common/pg_connection.hpp"
 
@@ -82,6 +97,8 @@ const std::string stamp = "now() AT TIME ZONE 'UTC'";
 const char *const oracle_sql = R"SQL(
 SET client_min_messages = warning;
 CREATE SCHEMA IF NOT EXISTS fc_oracle;
+-- Values a later scenario restores (a tune's old genre, a moved note's id).
+CREATE TABLE IF NOT EXISTS fc_oracle.saved (k text PRIMARY KEY, v text);
 CREATE OR REPLACE FUNCTION fc_oracle.genres(u uuid) RETURNS text[] LANGUAGE sql STABLE AS $$
   SELECT coalesce(array_agg(g ORDER BY g COLLATE "C"), '{}') FROM (
     SELECT s.genre_id AS g FROM public.user_genre_selection s WHERE s.user_id = u
@@ -179,6 +196,10 @@ struct PullStats {
 
 bool ignore_removals = false;
 
+// Called after each page a pull applies (table index, pages so far): the
+// mid-pull scenarios commit a second change there.
+std::function<void(int, long)> after_page;
+
 // The envelope unpacked by the server (kind 0: the page's fields, 1: a row,
 // 2: a removed id), so the worker needs no JSON parser. MATERIALIZED calls
 // sync_pull once per page.
@@ -251,6 +272,7 @@ PullStats pull(PgConnection &c, const std::string &user, Replica &replica, int t
       rows[id] = std::move(row);
       ++stats.rows;
     }
+    if (after_page) after_page(t, stats.pages);
     if (!has_more) break;
   }
   stats.ms = ms_since(start);
@@ -502,7 +524,6 @@ std::vector<Scenario> scenarios(const Picks &p) {
   const std::string T_genre = "(SELECT genre FROM tune WHERE id = " + T + ")";
   s.push_back({"tune_genre_into_set", [=](PgConnection &c) {
                  // Keep the old genre for tune_genre_out_of_set.
-                 c.exec("CREATE TABLE IF NOT EXISTS fc_oracle.saved (k text PRIMARY KEY, v text)");
                  c.exec("INSERT INTO fc_oracle.saved VALUES ('genre', " + T_genre +
                         ") ON CONFLICT (k) DO UPDATE SET v = excluded.v");
                  c.exec(tune_set(T, "genre = " + home_genre));
@@ -618,6 +639,112 @@ bool run_scenario(PgConnection &c, const Picks &p, const Scenario &sc, bool v1_c
     std::printf("  other user %s:%s\n", p.other_user.c_str(), d[1].clean() ? " ok" : " FAIL");
     report_pull("change", after[1]);
     if (!d[1].clean()) report_diff(d[1], replicas[1]);
+  }
+  return passed;
+}
+
+// A change, then a sync with small pages, and a second change committed
+// while that sync is in its second page of notes (a catch-up, or the main
+// stream after it); that sync ends as the loop says; past the horizon the next
+// sync must converge for both users.
+bool run_mid_pull(PgConnection &c, const Picks &p, const std::string &name, const std::string &first,
+                  const std::string &second) {
+  const auto started = Clock::now();
+  const std::string users[2] = {p.user, p.other_user};
+  Replica replicas[2];
+  for (int u = 0; u < 2; ++u) sync_all(c, users[u], replicas[u]);
+  const std::string before_genres = oracle(c, p.user).genres;
+  c.exec(first);
+  wait_for_horizon(c);
+  PgConnection writer = connect("genre-sync-filter-changes mid-pull writer");
+  bool fired = false;
+  after_page = [&](int t, long pages) {
+    if (!fired && t == 0 && pages == 2) {
+      writer.exec(second);
+      fired = true;
+    }
+  };
+  const int saved_page_size = page_size;
+  page_size = 100;  // several pages of the catch-up, the second change between them
+  PullStats during;
+  try {
+    during = sync_all(c, users[0], replicas[0]);
+  } catch (...) {
+    after_page = nullptr;
+    page_size = saved_page_size;
+    throw;
+  }
+  after_page = nullptr;
+  page_size = saved_page_size;
+  sync_all(c, users[1], replicas[1]);
+  wait_for_horizon(c);
+  PullStats after[2];
+  Diff d[2];
+  std::string genres_now;
+  for (int u = 0; u < 2; ++u) {
+    after[u] = sync_all(c, users[u], replicas[u]);
+    const Truth truth = oracle(c, users[u]);
+    d[u] = compare(replicas[u], truth);
+    if (u == 0) genres_now = truth.genres;
+  }
+  const bool passed = fired && d[0].clean() && d[1].clean();
+  std::printf("%s: genres %s -> %s: %s (%.0f ms)%s\n", name.c_str(), before_genres.c_str(), genres_now.c_str(),
+              passed ? "ok" : "FAIL", ms_since(started), fired ? "" : " (the second change never ran: too few pages)");
+  report_pull("during", during);
+  report_pull("after", after[0]);
+  if (!d[0].clean()) report_diff(d[0], replicas[0]);
+  if (!d[1].clean()) {
+    std::printf("  other user %s: FAIL\n", p.other_user.c_str());
+    report_diff(d[1], replicas[1]);
+  }
+  return passed;
+}
+
+// A genre the user selects and syncs; then, while another session's
+// transaction holds the horizon back, a row of that genre moves (committed,
+// stamped after the horizon) and the genre is dropped; the worker syncs with
+// the horizon held, the transaction ends, and past the horizon the next sync
+// must converge. (The mixed run found this shape: its long transaction holds
+// the horizon while writers move rows and drop genres.)
+bool run_held_horizon(PgConnection &c, const Picks &p, const std::string &name, const std::string &genre,
+                      const std::string &move) {
+  const auto started = Clock::now();
+  const std::string U = q(p.user);
+  c.exec("INSERT INTO user_genre_selection (user_id, genre_id, created_at) VALUES (" + U + ", " + q(genre) + ", " +
+         stamp + ") ON CONFLICT DO NOTHING");
+  wait_for_horizon(c);
+  const std::string users[2] = {p.user, p.other_user};
+  Replica replicas[2];
+  for (int u = 0; u < 2; ++u) sync_all(c, users[u], replicas[u]);
+  const std::string before_genres = oracle(c, p.user).genres;
+  PgConnection holder = connect("genre-sync-filter-changes horizon holder");
+  holder.exec("BEGIN");
+  holder.exec("SELECT now()");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  c.exec(move);
+  c.exec("DELETE FROM user_genre_selection WHERE user_id = " + U + " AND genre_id = " + q(genre));
+  PullStats held[2];
+  for (int u = 0; u < 2; ++u) held[u] = sync_all(c, users[u], replicas[u]);
+  holder.exec("COMMIT");
+  wait_for_horizon(c);
+  PullStats after[2];
+  Diff d[2];
+  std::string genres_now;
+  for (int u = 0; u < 2; ++u) {
+    after[u] = sync_all(c, users[u], replicas[u]);
+    const Truth truth = oracle(c, users[u]);
+    d[u] = compare(replicas[u], truth);
+    if (u == 0) genres_now = truth.genres;
+  }
+  const bool passed = d[0].clean() && d[1].clean();
+  std::printf("%s: genres %s -> %s: %s (%.0f ms)\n", name.c_str(), before_genres.c_str(), genres_now.c_str(),
+              passed ? "ok" : "FAIL", ms_since(started));
+  report_pull("held", held[0]);
+  report_pull("after", after[0]);
+  if (!d[0].clean()) report_diff(d[0], replicas[0]);
+  if (!d[1].clean()) {
+    std::printf("  other user %s: FAIL\n", p.other_user.c_str());
+    report_diff(d[1], replicas[1]);
   }
   return passed;
 }
@@ -885,7 +1012,12 @@ int main(int argc, char **argv) {
     const auto all = scenarios(p);
     if (list) {
       for (const auto &sc : all) std::printf("%s\n", sc.name.c_str());
-      std::printf("v1_cursor\nv1_cursor_genre_out\nmixed\n");
+      std::printf("v1_cursor\nv1_cursor_genre_out\nmid_pull_add_then_remove\nmid_pull_add_then_add\n"
+                  "mid_pull_remove_then_add\nmid_pull_remove_then_remove\nmid_pull_add_then_tune_moves\n"
+                  "mid_pull_remove_then_tune_moves\nmid_pull_add_then_note_leaves\nmid_pull_remove_then_note_returns\n"
+                  "held_horizon_tune_deleted_then_genre_dropped\nheld_horizon_tune_regenred_then_genre_dropped\n"
+                  "held_horizon_tune_private_then_genre_dropped\nheld_horizon_note_moved_then_genre_dropped\n"
+                  "mixed\n");
       return 0;
     }
     std::printf("filter changes: user %s, genres %s, horizon margin %s, page size %d%s\n", p.user.c_str(),
@@ -927,6 +1059,71 @@ int main(int argc, char **argv) {
       // The genre v1_cursor added left the filter since the v1 cursor: the
       // replica must lose its rows.
       if (v1_out && !run_scenario(c, p, v1_remove, true)) failed.push_back(v1_remove.name);
+    }
+    {
+      // Second changes that land in the middle of the first one's catch-up.
+      const std::string U = q(p.user), g1 = q(p.outside[0]), g2 = q(p.outside[1]);
+      const auto select = [&](const std::string &g) {
+        return "INSERT INTO user_genre_selection (user_id, genre_id, created_at) VALUES (" + U + ", " + g + ", " +
+               stamp + ") ON CONFLICT DO NOTHING";
+      };
+      const auto drop = [&](const std::string &g) {
+        return "DELETE FROM user_genre_selection WHERE user_id = " + U + " AND genre_id = " + g;
+      };
+      // A tune of g1 moves to the user's own genre while g1's rows arrive.
+      const std::string move_tune =
+          "UPDATE tune SET genre = (SELECT genre FROM tune WHERE id = " + q(p.tune_inside) + "), last_modified_at = " +
+          stamp + " WHERE id = (SELECT id FROM tune WHERE genre = " + g1 +
+          " AND NOT deleted AND private_for IS NULL ORDER BY id DESC LIMIT 1)";
+      // A system note of a g1 tune goes to the other user, and back.
+      const std::string note_out =
+          "WITH n AS (UPDATE note SET user_ref = " + q(p.other_user) + ", last_modified_at = " + stamp +
+          " WHERE id = (SELECT n.id FROM note n JOIN tune t ON t.id = n.tune_ref WHERE t.genre = " + g1 +
+          " AND NOT t.deleted AND t.private_for IS NULL AND n.user_ref IS NULL ORDER BY n.id LIMIT 1) RETURNING id)"
+          " INSERT INTO fc_oracle.saved SELECT 'note_out', id::text FROM n ON CONFLICT (k) DO UPDATE SET v = excluded.v";
+      const std::string note_back = "UPDATE note SET user_ref = NULL, last_modified_at = " + stamp +
+                                    " WHERE id = (SELECT v::uuid FROM fc_oracle.saved WHERE k = 'note_out')";
+      const struct {
+        const char *name;
+        std::string first, second;
+      } mids[] = {
+          {"mid_pull_add_then_remove", select(g1), drop(g1)},
+          {"mid_pull_add_then_add", drop(g2) + "; " + select(g1), select(g2)},
+          {"mid_pull_remove_then_add", drop(g1), select(g1)},
+          {"mid_pull_remove_then_remove", drop(g2), drop(g1)},
+          {"mid_pull_add_then_tune_moves", select(g1), move_tune},
+          {"mid_pull_remove_then_tune_moves", drop(g1), move_tune},
+          {"mid_pull_add_then_note_leaves", select(g1), note_out},
+          {"mid_pull_remove_then_note_returns", drop(g1), note_back},
+      };
+      for (const auto &m : mids)
+        if (wanted(m.name) && !run_mid_pull(c, p, m.name, m.first, m.second)) failed.push_back(m.name);
+    }
+    {
+      // A live public tune of genre g with the user's notes or references.
+      const std::string g = p.outside[7];
+      const std::string tune_of_g =
+          "(SELECT t.id FROM tune t WHERE t.genre = " + q(g) + " AND NOT t.deleted AND t.private_for IS NULL"
+          " ORDER BY (SELECT count(*) FROM note n WHERE n.tune_ref = t.id AND n.user_ref IS NULL) DESC, t.id LIMIT 1)";
+      const struct {
+        const char *name;
+        std::string move;
+      } held[] = {
+          {"held_horizon_tune_deleted_then_genre_dropped",
+           "UPDATE tune SET deleted = true, last_modified_at = " + stamp + " WHERE id = " + tune_of_g},
+          {"held_horizon_tune_regenred_then_genre_dropped",
+           "UPDATE tune SET genre = " + q(p.outside[8]) + ", last_modified_at = " + stamp + " WHERE id = " +
+               tune_of_g},
+          {"held_horizon_tune_private_then_genre_dropped",
+           "UPDATE tune SET private_for = " + q(p.other_user) + ", last_modified_at = " + stamp + " WHERE id = " +
+               tune_of_g},
+          {"held_horizon_note_moved_then_genre_dropped",
+           "UPDATE note SET user_ref = " + q(p.other_user) + ", last_modified_at = " + stamp +
+               " WHERE id = (SELECT n.id FROM note n WHERE n.tune_ref = " + tune_of_g +
+               " AND n.user_ref IS NULL ORDER BY n.id LIMIT 1)"},
+      };
+      for (const auto &h : held)
+        if (wanted(h.name) && !run_held_horizon(c, p, h.name, g, h.move)) failed.push_back(h.name);
     }
     if (wanted("mixed") && !run_mixed(p, seed, mixed_seconds)) failed.push_back("mixed");
     if (!chosen.empty()) {
