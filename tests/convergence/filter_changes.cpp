@@ -50,6 +50,17 @@
 // hit the same: its long transaction holds the horizon while writers move
 // tunes and drop genres (extra tune 72dc56af..., deleted, genre galician,
 // with its reference 8c7866a3...).
+//
+// Also against d8056ae: mid_pull_add_then_remove_then_readd and
+// mid_pull_remove_then_add_then_remove fail. A genre enters (leaves), its
+// catch-up pages through the notes (100 a page); after page 2 the genre is
+// dropped (selected) again, after page 3 it is back as it was: the page
+// between handled its rows with the other answer (listed as removed / sent),
+// and since the genres at the catch-up's end equal those it began with, no
+// later sync looks at them again: 100 notes missing for good (100 extra in
+// the reverse case). The cursor keeps the genres the change began with, not
+// what each page did. The mixed run found this too (23 of 49 breton tunes
+// missing after the writers toggled breton during a catch-up).
 #include "common/connection_options.hpp"
 #include "common/pg_connection.hpp"
 
@@ -645,10 +656,11 @@ bool run_scenario(PgConnection &c, const Picks &p, const Scenario &sc, bool v1_c
 
 // A change, then a sync with small pages, and a second change committed
 // while that sync is in its second page of notes (a catch-up, or the main
-// stream after it); that sync ends as the loop says; past the horizon the next
-// sync must converge for both users.
+// stream after it), and a third, if given, after its third page; that sync
+// ends as the loop says; past the horizon the next sync must converge for
+// both users.
 bool run_mid_pull(PgConnection &c, const Picks &p, const std::string &name, const std::string &first,
-                  const std::string &second) {
+                  const std::string &second, const std::string &third) {
   const auto started = Clock::now();
   const std::string users[2] = {p.user, p.other_user};
   Replica replicas[2];
@@ -662,6 +674,8 @@ bool run_mid_pull(PgConnection &c, const Picks &p, const std::string &name, cons
     if (!fired && t == 0 && pages == 2) {
       writer.exec(second);
       fired = true;
+    } else if (t == 0 && pages == 3 && !third.empty()) {
+      writer.exec(third);  // before the catch-up of the first change is over
     }
   };
   const int saved_page_size = page_size;
@@ -1015,6 +1029,7 @@ int main(int argc, char **argv) {
       std::printf("v1_cursor\nv1_cursor_genre_out\nmid_pull_add_then_remove\nmid_pull_add_then_add\n"
                   "mid_pull_remove_then_add\nmid_pull_remove_then_remove\nmid_pull_add_then_tune_moves\n"
                   "mid_pull_remove_then_tune_moves\nmid_pull_add_then_note_leaves\nmid_pull_remove_then_note_returns\n"
+                  "mid_pull_add_then_remove_then_readd\nmid_pull_remove_then_add_then_remove\n"
                   "held_horizon_tune_deleted_then_genre_dropped\nheld_horizon_tune_regenred_then_genre_dropped\n"
                   "held_horizon_tune_private_then_genre_dropped\nheld_horizon_note_moved_then_genre_dropped\n"
                   "mixed\n");
@@ -1085,19 +1100,25 @@ int main(int argc, char **argv) {
                                     " WHERE id = (SELECT v::uuid FROM fc_oracle.saved WHERE k = 'note_out')";
       const struct {
         const char *name;
-        std::string first, second;
+        std::string first, second, third;
       } mids[] = {
-          {"mid_pull_add_then_remove", select(g1), drop(g1)},
-          {"mid_pull_add_then_add", drop(g2) + "; " + select(g1), select(g2)},
-          {"mid_pull_remove_then_add", drop(g1), select(g1)},
-          {"mid_pull_remove_then_remove", drop(g2), drop(g1)},
-          {"mid_pull_add_then_tune_moves", select(g1), move_tune},
-          {"mid_pull_remove_then_tune_moves", drop(g1), move_tune},
-          {"mid_pull_add_then_note_leaves", select(g1), note_out},
-          {"mid_pull_remove_then_note_returns", drop(g1), note_back},
+          {"mid_pull_add_then_remove", select(g1), drop(g1), {}},
+          {"mid_pull_add_then_add", drop(g2) + "; " + select(g1), select(g2), {}},
+          {"mid_pull_remove_then_add", drop(g1), select(g1), {}},
+          {"mid_pull_remove_then_remove", drop(g2), drop(g1), {}},
+          {"mid_pull_add_then_tune_moves", select(g1), move_tune, {}},
+          {"mid_pull_remove_then_tune_moves", drop(g1), move_tune, {}},
+          {"mid_pull_add_then_note_leaves", select(g1), note_out, {}},
+          {"mid_pull_remove_then_note_returns", drop(g1), note_back, {}},
+          // The genre comes back one page later, while the catch-up that
+          // began with it still runs: the genres at its end are those it
+          // began with, yet the page between handled the genre's rows as
+          // out of the filter. (The mixed run found this shape.)
+          {"mid_pull_add_then_remove_then_readd", select(g1), drop(g1), select(g1)},
+          {"mid_pull_remove_then_add_then_remove", drop(g1), select(g1), drop(g1)},
       };
       for (const auto &m : mids)
-        if (wanted(m.name) && !run_mid_pull(c, p, m.name, m.first, m.second)) failed.push_back(m.name);
+        if (wanted(m.name) && !run_mid_pull(c, p, m.name, m.first, m.second, m.third)) failed.push_back(m.name);
     }
     {
       // A live public tune of genre g with the user's notes or references.
