@@ -720,12 +720,10 @@ bool run_mid_pull(PgConnection &c, const Picks &p, const std::string &name, cons
 // the horizon held, the transaction ends, and past the horizon the next sync
 // must converge. (The mixed run found this shape: its long transaction holds
 // the horizon while writers move rows and drop genres.)
-bool run_held_horizon(PgConnection &c, const Picks &p, const std::string &name, const std::string &genre,
-                      const std::string &move) {
+bool run_held_horizon(PgConnection &c, const Picks &p, const std::string &name, const std::string &setup,
+                      const std::string &move, const std::string &change) {
   const auto started = Clock::now();
-  const std::string U = q(p.user);
-  c.exec("INSERT INTO user_genre_selection (user_id, genre_id, created_at) VALUES (" + U + ", " + q(genre) + ", " +
-         stamp + ") ON CONFLICT DO NOTHING");
+  c.exec(setup);
   wait_for_horizon(c);
   const std::string users[2] = {p.user, p.other_user};
   Replica replicas[2];
@@ -736,7 +734,7 @@ bool run_held_horizon(PgConnection &c, const Picks &p, const std::string &name, 
   holder.exec("SELECT now()");
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   c.exec(move);
-  c.exec("DELETE FROM user_genre_selection WHERE user_id = " + U + " AND genre_id = " + q(genre));
+  c.exec(change);
   PullStats held[2];
   for (int u = 0; u < 2; ++u) held[u] = sync_all(c, users[u], replicas[u]);
   holder.exec("COMMIT");
@@ -1032,6 +1030,7 @@ int main(int argc, char **argv) {
                   "mid_pull_add_then_remove_then_readd\nmid_pull_remove_then_add_then_remove\n"
                   "held_horizon_tune_deleted_then_genre_dropped\nheld_horizon_tune_regenred_then_genre_dropped\n"
                   "held_horizon_tune_private_then_genre_dropped\nheld_horizon_note_moved_then_genre_dropped\n"
+                  "held_horizon_tune_regenred_then_genre_added\nheld_horizon_tune_private_user_then_genre_dropped\n"
                   "mixed\n");
       return 0;
     }
@@ -1126,25 +1125,47 @@ int main(int argc, char **argv) {
       const std::string tune_of_g =
           "(SELECT t.id FROM tune t WHERE t.genre = " + q(g) + " AND NOT t.deleted AND t.private_for IS NULL"
           " ORDER BY (SELECT count(*) FROM note n WHERE n.tune_ref = t.id AND n.user_ref IS NULL) DESC, t.id LIMIT 1)";
-      const struct {
+      const std::string U = q(p.user);
+      const std::string select_g = "INSERT INTO user_genre_selection (user_id, genre_id, created_at) VALUES (" + U +
+                                   ", " + q(g) + ", " + stamp + ") ON CONFLICT DO NOTHING";
+      const std::string drop_g = "DELETE FROM user_genre_selection WHERE user_id = " + U + " AND genre_id = " + q(g);
+      const std::string g2 = p.outside[8];
+      const std::string tune_of_g2 =
+          "(SELECT t.id FROM tune t WHERE t.genre = " + q(g2) + " AND NOT t.deleted AND t.private_for IS NULL"
+          " ORDER BY (SELECT count(*) FROM note n WHERE n.tune_ref = t.id AND n.user_ref IS NULL) DESC, t.id LIMIT 1)";
+      struct Held {
         const char *name;
         std::string move;
-      } held[] = {
+        std::string setup, change;
+      };
+      const Held held[] = {
           {"held_horizon_tune_deleted_then_genre_dropped",
-           "UPDATE tune SET deleted = true, last_modified_at = " + stamp + " WHERE id = " + tune_of_g},
+           "UPDATE tune SET deleted = true, last_modified_at = " + stamp + " WHERE id = " + tune_of_g, {}, {}},
           {"held_horizon_tune_regenred_then_genre_dropped",
            "UPDATE tune SET genre = " + q(p.outside[8]) + ", last_modified_at = " + stamp + " WHERE id = " +
-               tune_of_g},
+               tune_of_g, {}, {}},
           {"held_horizon_tune_private_then_genre_dropped",
            "UPDATE tune SET private_for = " + q(p.other_user) + ", last_modified_at = " + stamp + " WHERE id = " +
-               tune_of_g},
+               tune_of_g, {}, {}},
           {"held_horizon_note_moved_then_genre_dropped",
            "UPDATE note SET user_ref = " + q(p.other_user) + ", last_modified_at = " + stamp +
                " WHERE id = (SELECT n.id FROM note n WHERE n.tune_ref = " + tune_of_g +
-               " AND n.user_ref IS NULL ORDER BY n.id LIMIT 1)"},
+               " AND n.user_ref IS NULL ORDER BY n.id LIMIT 1)",
+           {}, {}},
+          // Entering: a tune of g2 moves into g, then g is selected.
+          {"held_horizon_tune_regenred_then_genre_added",
+           "UPDATE tune SET genre = " + q(g) + ", last_modified_at = " + stamp + " WHERE id = " + tune_of_g2,
+           drop_g, select_g},
+          // Entering: a tune of g made private to the user, then g dropped
+          // (the tune and its rows stay, by private_for).
+          {"held_horizon_tune_private_user_then_genre_dropped",
+           "UPDATE tune SET private_for = " + U + ", last_modified_at = " + stamp + " WHERE id = " + tune_of_g,
+           select_g, drop_g},
       };
       for (const auto &h : held)
-        if (wanted(h.name) && !run_held_horizon(c, p, h.name, g, h.move)) failed.push_back(h.name);
+        if (wanted(h.name) && !run_held_horizon(c, p, h.name, h.setup.empty() ? select_g : h.setup, h.move,
+                                                h.change.empty() ? drop_g : h.change))
+          failed.push_back(h.name);
     }
     if (wanted("mixed") && !run_mixed(p, seed, mixed_seconds)) failed.push_back("mixed");
     if (!chosen.empty()) {
