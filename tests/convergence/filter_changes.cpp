@@ -8,6 +8,11 @@
 // syncs (plus one long transaction that stamps early and commits late), and
 // after they stop one sync past the horizon must converge as well. A v1
 // cursor (the 1.2 release's format) must still converge as the stored cursor.
+// A second user's replica (the "other user" the changes hand tunes, notes and
+// references to) is kept and checked alongside. Two families target the
+// state a v2 cursor carries: mid_pull_* commit further changes between the
+// pages of a catch-up; held_horizon_* move rows and change the filter while
+// another transaction holds the horizon back.
 //
 //   genre-sync-filter-changes [--only NAME,...] [--seed N] [--mixed-seconds S]
 //                             [--page-size N] [--ignore-removals] [--strict-v1]
@@ -23,7 +28,8 @@
 // (10ms) for the database, so waiting for the horizon takes milliseconds.
 //
 // Seen to fail: against main at 88c8307 (sync_pull before filter changes: no
-// `removed`, no `catch_up` in the envelope) 27 of the 30 runs failed; only
+// `removed`, no `catch_up` in the envelope) 27 of the 30 runs the test then
+// had failed; only
 // the three that give the moved row a new stamp passed (row_tune_ref_inside,
 // row_user_ref_user, row_user_ref_null). selection_add (+irish) missed 364
 // notes, 632 references and 1,141 tunes (rows entering with old stamps lie
@@ -59,8 +65,10 @@
 // and since the genres at the catch-up's end equal those it began with, no
 // later sync looks at them again: 100 notes missing for good (100 extra in
 // the reverse case). The cursor keeps the genres the change began with, not
-// what each page did. The mixed run found this too (23 of 49 breton tunes
-// missing after the writers toggled breton during a catch-up).
+// what each page did. Most likely what the mixed run hit too: 23 of 49
+// breton tunes missing for good, no note or reference missing, after the
+// writers toggled breton selections while the worker caught up with 50-row
+// pages.
 #include "common/connection_options.hpp"
 #include "common/pg_connection.hpp"
 
