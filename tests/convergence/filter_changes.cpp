@@ -30,9 +30,10 @@
 // Seen to fail: against main at 88c8307 (sync_pull before filter changes: no
 // `removed`, no `catch_up` in the envelope) 27 of the 30 runs the test then
 // had failed; only the three that give the moved row a new stamp passed
-// (row_tune_ref_inside, row_user_ref_user, row_user_ref_null). selection_add (+irish) missed 364
-// notes, 632 references and 1,141 tunes (rows entering with old stamps lie
-// behind the cursor); selection_remove kept 368 / 638 / 1,143 extra;
+// (row_tune_ref_inside, row_user_ref_user, row_user_ref_null).
+// selection_add (+irish) missed 364 notes, 632 references and 1,141 tunes
+// (rows entering with old stamps lie behind the cursor); selection_remove
+// kept 368 / 638 / 1,143 extra;
 // tune_genre_into_set missed the tune's 3 notes and 2 references (only the
 // tune was stamped); row_user_ref_other kept the note and the reference;
 // mixed (two runs; its interleaving varies) ended 555-575 / 973-1,002 /
