@@ -177,7 +177,8 @@ std::string choose_genre(tools::PgConnection& conn, const Options& o, const Benc
     // The busiest genre the user does not sync yet: the largest catch-up.
     auto res = conn.exec(
         "SELECT genre FROM tune WHERE NOT deleted AND private_for IS NULL AND genre IS NOT NULL"
-        " AND NOT genre = ANY (sync_get_effective_genres($1::uuid)) GROUP BY genre ORDER BY count(*) DESC, genre LIMIT 1",
+        " AND NOT genre = ANY (sync_get_effective_genres($1::uuid))"
+        " GROUP BY genre ORDER BY count(*) DESC, genre LIMIT 1",
         {u.id.c_str()});
     if (res.rows() == 1) {
         in_filter = false;

@@ -324,7 +324,8 @@ Diff compare(const Replica &replica, const Truth &truth) {
     for (const auto &[id, lmat] : truth.rows[t]) {
       auto it = replica.rows[t].find(id);
       if (it == replica.rows[t].end() || (tune && it->second.deleted)) d.missing[t].push_back(id);
-      else if (it->second.lmat != lmat) d.stale[t].push_back(id + " (replica " + it->second.lmat + ", server " + lmat + ")");
+      else if (it->second.lmat != lmat)
+        d.stale[t].push_back(id + " (replica " + it->second.lmat + ", server " + lmat + ")");
     }
     // Tune tombstones may stay; any other row the oracle lacks is extra.
     for (const auto &[id, row] : replica.rows[t])
@@ -428,7 +429,9 @@ Picks pick(PgConnection &c) {
   p.user = one(c, "SELECT id FROM user_profile WHERE name = 'two-genre-user'", {}, "two-genre-user");
   // A user with few genres too (not the all-genre user), so its replica,
   // checked as well, is cheap to sync.
-  p.other_user = one(c, "SELECT id FROM user_profile WHERE id <> $1 AND name NOT LIKE '%genre-user' ORDER BY name LIMIT 1",
+  p.other_user = one(c,
+                     "SELECT id FROM user_profile WHERE id <> $1 AND name NOT LIKE '%genre-user'"
+                     " ORDER BY name LIMIT 1",
                      {p.user.c_str()}, "other user");
   PgResult g = c.exec(
       "SELECT genre FROM tune WHERE NOT deleted AND private_for IS NULL AND genre IS NOT NULL"
@@ -436,9 +439,13 @@ Picks pick(PgConnection &c) {
       {p.user.c_str()});
   for (int i = 0; i < g.rows(); ++i) p.outside.push_back(text(g, i, 0));
   if (p.outside.size() < 8) throw std::runtime_error("too few genres outside the user's");
-  p.playlist = one(c, "SELECT playlist_id FROM playlist WHERE user_ref = $1 AND NOT deleted ORDER BY playlist_id LIMIT 1",
+  p.playlist = one(c,
+                   "SELECT playlist_id FROM playlist WHERE user_ref = $1 AND NOT deleted"
+                   " ORDER BY playlist_id LIMIT 1",
                    {p.user.c_str()}, "playlist");
-  p.playlist_tune = one(c, "SELECT id FROM tune WHERE genre = $1 AND private_for IS NULL AND NOT deleted ORDER BY id LIMIT 1",
+  p.playlist_tune = one(c,
+                        "SELECT id FROM tune WHERE genre = $1 AND private_for IS NULL AND NOT deleted"
+                        " ORDER BY id LIMIT 1",
                         {p.outside[3].c_str()}, "tune of a fourth genre");
   p.tune_inside = busy_tune(c, p.user, true, "");
   p.tune_outside = busy_tune(c, p.user, false, "");
@@ -492,7 +499,8 @@ std::vector<Scenario> scenarios(const Picks &p) {
   add("selection_remove", "DELETE FROM user_genre_selection WHERE user_id = " + U + " AND genre_id = " + g_sel);
   add("playlist_add", "INSERT INTO playlist (playlist_id, user_ref, name, genre_default, last_modified_at) VALUES (" +
                           new_playlist + ", " + U + ", 'filter change', " + g_pl + ", " + stamp +
-                          ") ON CONFLICT (playlist_id) DO UPDATE SET deleted = false, genre_default = excluded.genre_default,"
+                          ") ON CONFLICT (playlist_id) DO UPDATE SET deleted = false,"
+                          " genre_default = excluded.genre_default,"
                           " last_modified_at = excluded.last_modified_at");
   add("playlist_default_change", "UPDATE playlist SET genre_default = " + g_pl2 + ", last_modified_at = " + stamp +
                                      " WHERE playlist_id = " + new_playlist);
@@ -599,13 +607,15 @@ void set_v1_cursors(PgConnection &c, Replica &replica) {
     replica.cursor[t] = one(c,
                             std::string("SELECT 'v1:' || (extract(epoch FROM last_modified_at) * 1000000)::bigint"
                                         " || ':' || id FROM ") +
-                                tables[t] + " WHERE id = ANY ($1::uuid[]) ORDER BY last_modified_at DESC, id DESC LIMIT 1",
+                                tables[t] +
+                                " WHERE id = ANY ($1::uuid[]) ORDER BY last_modified_at DESC, id DESC LIMIT 1",
                             {array.c_str()}, "v1 cursor row");
   }
 }
 
 void report_diff(const Diff &d, const Replica &replica) {
-  std::printf("  %s%s\n", counts(d).c_str(), d.genres_differ ? (", envelope genres " + replica.last_genres).c_str() : "");
+  std::printf("  %s%s\n", counts(d).c_str(),
+              d.genres_differ ? (", envelope genres " + replica.last_genres).c_str() : "");
   print_ids(d);
 }
 
@@ -782,7 +792,10 @@ struct Rng {
     return z ^ (z >> 31);
   }
   int below(int n) { return static_cast<int>(next() % static_cast<std::uint64_t>(n)); }
-  template <class T> const T &of(const std::vector<T> &v) { return v.at(static_cast<std::size_t>(below(static_cast<int>(v.size())))); }
+  template <class T>
+  const T &of(const std::vector<T> &v) {
+    return v.at(static_cast<std::size_t>(below(static_cast<int>(v.size()))));
+  }
 };
 
 struct Pools {
@@ -806,13 +819,20 @@ Pools pools(PgConnection &c, const Picks &p, int part) {
                     o40 = " OFFSET " + std::to_string(40 * part);
   // Tunes inside and outside the filter, some with the user's notes.
   pl.tunes = column(c,
-                    "(SELECT id::text FROM tune WHERE NOT deleted AND private_for IS NULL AND genre = ANY (fc_oracle.genres($1))"
+                    "(SELECT id::text FROM tune WHERE NOT deleted AND private_for IS NULL"
+                    "  AND genre = ANY (fc_oracle.genres($1))"
                     "  ORDER BY md5(id::text) LIMIT 12" + o12 + ")"
                     " UNION ALL (SELECT id::text FROM tune WHERE NOT deleted AND private_for IS NULL"
                     "  AND NOT genre = ANY (fc_oracle.genres($1)) ORDER BY md5(id::text) LIMIT 24" + o24 + ")",
                     {u});
-  pl.notes = column(c, "SELECT id::text FROM note WHERE user_ref IS NULL OR user_ref = $1 ORDER BY md5(id::text) LIMIT 40" + o40, {u});
-  pl.references = column(c, "SELECT id::text FROM reference WHERE user_ref IS NULL OR user_ref = $1 ORDER BY md5(id::text) LIMIT 40" + o40, {u});
+  pl.notes = column(c,
+                    "SELECT id::text FROM note WHERE user_ref IS NULL OR user_ref = $1"
+                    " ORDER BY md5(id::text) LIMIT 40" + o40,
+                    {u});
+  pl.references = column(c,
+                         "SELECT id::text FROM reference WHERE user_ref IS NULL OR user_ref = $1"
+                         " ORDER BY md5(id::text) LIMIT 40" + o40,
+                         {u});
   // Small genres, so a selection toggle moves tens of rows, not thousands.
   for (std::size_t i = 4; i < p.outside.size() && pl.genres.size() < 6; ++i) pl.genres.push_back(p.outside[i]);
   pl.genres.push_back(p.outside[0]);
@@ -832,15 +852,17 @@ std::string random_change(Rng &rng, const Picks &p, const Pools &pl) {
   switch (rng.below(14)) {
     case 0:
     case 1:
-      return "UPDATE " + table + " SET sync_version = sync_version + 1, last_modified_at = " + stamp + " WHERE id = " + row;
+      return "UPDATE " + table + " SET sync_version = sync_version + 1, last_modified_at = " + stamp +
+             " WHERE id = " + row;
     case 2:
-      return on_note ? "INSERT INTO note (id, tune_ref, user_ref, last_modified_at) VALUES (gen_random_uuid(), " + tune +
-                           ", " + owner + ", " + stamp + ")"
-                     : "INSERT INTO reference (id, url, tune_ref, user_ref, last_modified_at) VALUES (gen_random_uuid(),"
-                       " 'https://example.org/fc', " + tune + ", " + owner + ", " + stamp + ")";
+      return on_note ? "INSERT INTO note (id, tune_ref, user_ref, last_modified_at)"
+                       " VALUES (gen_random_uuid(), " + tune + ", " + owner + ", " + stamp + ")"
+                     : "INSERT INTO reference (id, url, tune_ref, user_ref, last_modified_at)"
+                       " VALUES (gen_random_uuid(), 'https://example.org/fc', " + tune + ", " + owner + ", " +
+                           stamp + ")";
     case 3:
-      return rng.below(2) ? "INSERT INTO user_genre_selection (user_id, genre_id, created_at) VALUES (" + U + ", " + genre +
-                                ", " + stamp + ") ON CONFLICT DO NOTHING"
+      return rng.below(2) ? "INSERT INTO user_genre_selection (user_id, genre_id, created_at) VALUES (" + U + ", " +
+                                genre + ", " + stamp + ") ON CONFLICT DO NOTHING"
                           : "DELETE FROM user_genre_selection WHERE user_id = " + U + " AND genre_id = " + genre;
     case 4:
       switch (rng.below(3)) {
@@ -971,9 +993,11 @@ bool run_mixed(const Picks &p, std::uint64_t seed, int seconds) {
   const Diff d = compare(replica, truth);
   sync_all(client, p.other_user, other);
   const Diff d_other = compare(other, oracle(client, p.other_user));
-  std::printf("mixed seed %llu, %d s: %ld writer commits, %ld collisions rolled back, %ld writer errors; genres now %s: %s\n",
+  std::printf("mixed seed %llu, %d s: %ld writer commits, %ld collisions rolled back, %ld writer errors;"
+              " genres now %s: %s\n",
               static_cast<unsigned long long>(seed), seconds, tally.commits.load(), tally.retries.load(),
-              tally.errors.load(), truth.genres.c_str(), d.clean() && d_other.clean() && tally.errors == 0 ? "ok" : "FAIL");
+              tally.errors.load(), truth.genres.c_str(),
+              d.clean() && d_other.clean() && tally.errors == 0 ? "ok" : "FAIL");
   std::printf("  %d syncs: %ld rows (first sync %ld), %ld removed, %ld pages (%ld catch-up), %.1f ms in sync_pull;"
               " server now %zu notes, %zu references, %zu tunes\n",
               syncs, total.rows, first_rows, total.removed, total.pages, total.catch_up_pages, total.ms,
@@ -1020,7 +1044,8 @@ int main(int argc, char **argv) {
     else if (arg == "--ignore-removals") ignore_removals = true;
     else if (arg == "--strict-v1") strict_v1 = true;
     else if (arg == "--list") list = true;
-    else if (gs::tools::ConnectionOptions::is_connection_flag(arg) && has_value) connection_options.accept(arg, argv[++i]);
+    else if (gs::tools::ConnectionOptions::is_connection_flag(arg) && has_value)
+      connection_options.accept(arg, argv[++i]);
     else return usage(argv[0]);
   }
   if (page_size < 1 || mixed_seconds < 1) return usage(argv[0]);
@@ -1102,7 +1127,8 @@ int main(int argc, char **argv) {
           "WITH n AS (UPDATE note SET user_ref = " + q(p.other_user) + ", last_modified_at = " + stamp +
           " WHERE id = (SELECT n.id FROM note n JOIN tune t ON t.id = n.tune_ref WHERE t.genre = " + g1 +
           " AND NOT t.deleted AND t.private_for IS NULL AND n.user_ref IS NULL ORDER BY n.id LIMIT 1) RETURNING id)"
-          " INSERT INTO fc_oracle.saved SELECT 'note_out', id::text FROM n ON CONFLICT (k) DO UPDATE SET v = excluded.v";
+          " INSERT INTO fc_oracle.saved SELECT 'note_out', id::text FROM n"
+          " ON CONFLICT (k) DO UPDATE SET v = excluded.v";
       const std::string note_back = "UPDATE note SET user_ref = NULL, last_modified_at = " + stamp +
                                     " WHERE id = (SELECT v::uuid FROM fc_oracle.saved WHERE k = 'note_out')";
       const struct {
