@@ -628,9 +628,12 @@ bool run_scenario(PgConnection &c, const Picks &p, const Scenario &sc, bool v1_c
   const std::string users[2] = {p.user, p.other_user};
   Replica replicas[2];
   PullStats first[2], after[2];
+  std::string before_genres;
   for (int u = 0; u < 2; ++u) {
     first[u] = sync_all(c, users[u], replicas[u]);
-    const Diff before = compare(replicas[u], oracle(c, users[u]));
+    const Truth truth = oracle(c, users[u]);
+    if (u == 0) before_genres = truth.genres;
+    const Diff before = compare(replicas[u], truth);
     if (!before.clean()) {
       std::printf("%s: FAIL before the change: the first full sync of %s differs: %s\n", sc.name.c_str(),
                   users[u].c_str(), counts(before).c_str());
@@ -639,7 +642,6 @@ bool run_scenario(PgConnection &c, const Picks &p, const Scenario &sc, bool v1_c
     }
     if (v1_cursor) set_v1_cursors(c, replicas[u]);
   }
-  const std::string before_genres = oracle(c, p.user).genres;
   c.exec("BEGIN");
   sc.change(c);
   c.exec("COMMIT");

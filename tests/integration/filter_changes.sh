@@ -32,11 +32,11 @@ SQL
 # Both runs run, whatever the first says; the test fails if either did.
 status=0
 fresh_db
-PGDATABASE=$db "$client" --seed 42 --mixed-seconds 5 "$@" || status=1
+PGDATABASE=$db "$client" --seed 42 --mixed-seconds 4 "$@" || status=1
 # The mixed run again with small pages, so writers commit between the pages
 # of a pull (catch-up pages included), and with the key index on.
 fresh_db
 psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "SELECT sync_enable_key_index()" >/dev/null
-PGDATABASE=$db "$client" --only mixed --seed 43 --mixed-seconds 4 --page-size 50 "$@" || status=1
+PGDATABASE=$db "$client" --only mixed --seed 43 --mixed-seconds 3 --page-size 50 "$@" || status=1
 [ "$status" -eq 0 ] && echo "filter_changes: ok"
 exit "$status"
