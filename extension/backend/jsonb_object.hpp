@@ -1,7 +1,10 @@
 // Building a jsonb object member by member. Every call may ereport, so use
-// it inside guarded(). Keys, strings and nested jsonb are referenced, not
+// it inside guarded(); a longjmp may then skip its destructor, so it has none
+// (checked below). Keys, strings and nested jsonb are referenced, not
 // copied, until finish() writes the object: they must live that long.
 #pragma once
+
+#include <type_traits>
 
 #include "backend/pg.hpp"
 
@@ -28,5 +31,8 @@ class JsonbObject {
   void key(const char *name);
   JsonbParseState *state_ = nullptr;
 };
+
+static_assert(std::is_trivially_destructible_v<JsonbObject>,
+              "JsonbObject lives inside guarded(), where a longjmp may skip its destructor");
 
 }  // namespace gs::backend

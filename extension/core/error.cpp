@@ -5,11 +5,10 @@
 namespace gs {
 
 Error::Error(std::string sqlstate, const std::string &message, std::string detail,
-             std::string hint, std::string context)
+             std::string hint)
     : std::runtime_error(message),
       sqlstate_(std::move(sqlstate)),
       detail_(std::move(detail)),
-      hint_(std::move(hint)),
-      context_(std::move(context)) {}
+      hint_(std::move(hint)) {}
 
 }  // namespace gs

@@ -15,23 +15,22 @@ inline constexpr const char *out_of_memory = "53200";
 inline constexpr const char *internal_error = "XX000";
 }  // namespace sqlstate
 
-// Thrown by pure C++ code for bad input and by the backend guard for a
-// PostgreSQL error it caught; the fence turns it back into an ereport.
+// Thrown by pure C++ code for bad input; the fence turns it into an ereport
+// with this SQLSTATE, message, detail and hint. (A PostgreSQL error caught by
+// the backend's guard travels as itself, not as one of these.)
 class Error : public std::runtime_error {
  public:
   Error(std::string sqlstate, const std::string &message, std::string detail = {},
-        std::string hint = {}, std::string context = {});
+        std::string hint = {});
 
   const std::string &sqlstate() const noexcept { return sqlstate_; }
   const std::string &detail() const noexcept { return detail_; }
   const std::string &hint() const noexcept { return hint_; }
-  const std::string &context() const noexcept { return context_; }
 
  private:
   std::string sqlstate_;
   std::string detail_;
   std::string hint_;
-  std::string context_;
 };
 
 }  // namespace gs
