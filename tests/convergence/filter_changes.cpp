@@ -42,9 +42,9 @@
 // rows out (selection_remove kept 368 / 638 / 1,143; tune_deleted 1 note and
 // 5 references; mixed 152 / 304 / 463 extra), none that only moves rows in.
 //
-// Found against main at d8056ae (merged into worker; docs/protocol.md's
-// contract): held_horizon_tune_{deleted,regenred,private}_then_genre_dropped
-// fail. The user selects genre g and syncs; another session's transaction
+// Found against main at d8056ae, and still at 9f346bf (merged into worker;
+// docs/protocol.md's contract):
+// held_horizon_tune_{deleted,regenred,private}_then_genre_dropped fail. The user selects genre g and syncs; another session's transaction
 // holds the horizon; a tune X of g is deleted (or re-genred, or made private
 // to another user), committed, stamped after the held horizon; g is dropped;
 // the worker syncs (the change for g removes g's other rows, but X is no
