@@ -9,5 +9,6 @@ int run_incremental(const Options& o);
 int run_depth(const Options& o);
 int run_explain(const Options& o);
 int run_parallel(const Options& o);
+int run_filter_change(const Options& o);
 
 }  // namespace gs::bench

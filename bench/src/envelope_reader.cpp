@@ -23,8 +23,18 @@ public:
             } else if (key == "next_cursor") {
                 e.next_cursor = string_or_null().value_or("");
             } else if (key == "rows") {
-                rows(e.rows);
+                rows(e.rows, e.deleted_ids);
                 saw_rows = true;
+            } else if (key == "removed") {
+                array([&] {
+                    auto id = string_or_null();
+                    if (!id) fail("a null in removed");
+                    e.removed.push_back(std::move(*id));
+                });
+            } else if (key == "catch_up") {
+                e.catch_up = boolean();
+            } else if (key == "horizon_cursor") {
+                e.horizon_cursor = string_or_null().value_or("");
             } else {
                 skip_value();
             }
@@ -101,15 +111,18 @@ private:
         }
     }
 
-    void rows(std::vector<RowKey>& out) {
+    void rows(std::vector<RowKey>& out, std::vector<std::string>& deleted_ids) {
         array([&] {
             std::optional<std::string> id, ts;
+            bool deleted = false;
             object([&](std::string_view key) {
                 if (key == "id") id = string_or_null();
                 else if (key == "last_modified_at") ts = string_or_null();
+                else if (key == "deleted") deleted = literal("true") || (skip_value(), false);
                 else skip_value();
             });
             if (!id || !ts) fail("a row without id or last_modified_at");
+            if (deleted) deleted_ids.push_back(*id);
             out.push_back({std::move(*id), std::move(*ts)});
         });
     }

@@ -20,6 +20,14 @@ struct Envelope {
     bool has_more = false;
     std::string next_cursor;  // empty when the envelope's next_cursor is null
     std::vector<RowKey> rows;
+    // Filter changes (1.3): ids the replica must delete, whether the page
+    // delivers a filter change rather than new rows, the pull's bound, and
+    // the ids of rows that came with "deleted": true (tune tombstones).
+    // Absent in older envelopes: empty / false.
+    std::vector<std::string> removed;
+    bool catch_up = false;
+    std::string horizon_cursor;  // empty when absent or null
+    std::vector<std::string> deleted_ids;
 };
 
 struct EnvelopeError : std::runtime_error {
@@ -27,7 +35,8 @@ struct EnvelopeError : std::runtime_error {
 };
 
 // Throws EnvelopeError on text that is not JSON, an envelope without
-// has_more or rows, or a row without an id or last_modified_at string.
+// has_more or rows, a row without an id or last_modified_at string, or a
+// removed array with anything but strings.
 Envelope read_envelope(std::string_view json);
 
 }  // namespace gs::bench

@@ -17,6 +17,7 @@ int run(const gs::bench::Options& o) {
         case Command::depth: return gs::bench::run_depth(o);
         case Command::explain: return gs::bench::run_explain(o);
         case Command::parallel: return gs::bench::run_parallel(o);
+        case Command::filter_change: return gs::bench::run_filter_change(o);
     }
     return 1;
 }

@@ -13,6 +13,7 @@ const char* command_name(Command c) {
         case Command::depth: return "depth";
         case Command::incremental: return "incremental";
         case Command::parallel: return "parallel";
+        case Command::filter_change: return "filter-change";
     }
     return "?";
 }
@@ -114,6 +115,7 @@ std::optional<Command> parse_command(const std::string& v) {
     if (v == "depth") return Command::depth;
     if (v == "incremental") return Command::incremental;
     if (v == "parallel") return Command::parallel;
+    if (v == "filter-change") return Command::filter_change;
     return std::nullopt;
 }
 
@@ -133,6 +135,10 @@ const std::map<std::string, Setter>& value_options() {
         {"--scale", [](Options& o, auto& k, auto& v) { o.scale = parse_int(k, v, 1, 1000000); }},
         {"--points", [](Options& o, auto& k, auto& v) { o.points = parse_int(k, v, 2, 10000); }},
         {"--delta", [](Options& o, auto& k, auto& v) { o.delta = parse_int(k, v, 1, 1000000); }},
+        {"--genre", [](Options& o, auto& k, auto& v) {
+             if (v.empty()) throw UsageError("option " + k + " needs a genre id");
+             o.genre = v;
+         }},
         {"-c", [](Options& o, auto& k, auto& v) { o.clients = parse_clients(k, v); }},
         {"--clients", [](Options& o, auto& k, auto& v) { o.clients = parse_clients(k, v); }},
         {"--rtt-ms", [](Options& o, auto& k, auto& v) { o.rtt_ms = parse_int(k, v, 0, 60000); }},
@@ -196,9 +202,10 @@ Options parse_options(const std::vector<std::string>& args) {
                                       command_name(*command) + ")");
         command = parse_command(arg);
         if (!command)
-            throw UsageError("unknown command: \"" + arg + "\" (explain, pull, depth, incremental, parallel)");
+            throw UsageError("unknown command: \"" + arg +
+                             "\" (explain, pull, depth, incremental, parallel, filter-change)");
     }
-    if (!command) throw UsageError("missing command (explain, pull, depth, incremental, parallel)");
+    if (!command) throw UsageError("missing command (explain, pull, depth, incremental, parallel, filter-change)");
     o.command = *command;
     return o;
 }
@@ -233,6 +240,9 @@ Commands:
   parallel       full pull over P connections at once, each walking key ranges
                  from sync_partition_bounds with sync_pull; rows/s and speedup
                  over P=1, checked against the sequential pull
+  filter-change  add a genre to a user's selection after a full sync_pull: the
+                 catch-up from the cursor against a full re-sync of the new
+                 filter; then remove it again: the move-out (removed ids)
 
 )";
     const std::string run_and_output = R"(
@@ -252,6 +262,9 @@ What to run:
   --scale=N                scale factor to print (default: inferred from tune count)
   --points=N               depth: pages sampled across the result (default 20)
   --delta=N                incremental: rows in the small delta (default 100)
+  --genre=ID               filter-change: the genre to add (default, per user:
+                           the genre outside its filter with the most tunes;
+                           the user's filter is restored at the end)
 
 Parallel fetch (parallel):
   -c, --clients=LIST       connection counts to compare, e.g. 1,2,4,8,16

@@ -10,7 +10,7 @@
 
 namespace gs::bench {
 
-enum class Command { explain, pull, depth, incremental, parallel };
+enum class Command { explain, pull, depth, incremental, parallel, filter_change };
 enum class Table { notes, references, tunes };
 enum class UserKind { two_genre, all_genre };
 // The ways of pulling rows that pull/incremental compare (see methods.hpp).
@@ -34,6 +34,7 @@ struct Options {
     std::optional<int> scale;     // label only; inferred from the data if absent
     int points = 20;              // depth: pages sampled across the result
     int delta = 100;              // incremental: rows in the small delta
+    std::string genre;            // filter-change: the genre to add; empty: chosen per user
 
     // parallel
     std::vector<int> clients = {1, 2, 4, 8};  // -c: connection counts to compare

@@ -57,3 +57,28 @@ TEST_CASE("envelope: malformed or incomplete text is an error, not a short page"
     CHECK_THROWS_WITH(read_envelope(R"({"has_more": false, "rows": [], "note": "\u00"})"),
                       Catch::Contains("bad \\u escape"));
 }
+
+TEST_CASE("envelope: a filter change's removed ids, catch_up, horizon_cursor and tombstones") {
+    const Envelope e = read_envelope(
+        R"({"rows": [{"id": "t1", "deleted": true, "last_modified_at": "2024-01-01T00:00:00"}, )"
+        R"({"id": "t2", "deleted": false, "last_modified_at": "2024-01-02T00:00:00"}], "has_more": false, )"
+        R"("removed": ["r1", "r2"], "catch_up": true, "next_cursor": "v2/x", "horizon_cursor": "v2/h"})");
+    CHECK(e.removed == std::vector<std::string>{"r1", "r2"});
+    CHECK(e.catch_up);
+    CHECK(e.horizon_cursor == "v2/h");
+    CHECK(e.deleted_ids == std::vector<std::string>{"t1"});
+    REQUIRE(e.rows.size() == 2);
+    CHECK(e.rows[1] == RowKey{"t2", "2024-01-02T00:00:00"});
+}
+
+TEST_CASE("envelope: without the 1.3 fields nothing is removed and no page catches up") {
+    const Envelope e = read_envelope(kTwoRows);
+    CHECK(e.removed.empty());
+    CHECK_FALSE(e.catch_up);
+    CHECK(e.horizon_cursor.empty());
+    CHECK(e.deleted_ids.empty());
+    CHECK(read_envelope(R"({"rows": [], "has_more": false, "horizon_cursor": null})").horizon_cursor.empty());
+    CHECK_THROWS_AS(read_envelope(R"({"rows": [], "has_more": false, "removed": [null]})"), EnvelopeError);
+    CHECK_THROWS_AS(read_envelope(R"({"rows": [], "has_more": false, "removed": [1]})"), EnvelopeError);
+    CHECK_THROWS_AS(read_envelope(R"({"rows": [], "has_more": false, "catch_up": "yes"})"), EnvelopeError);
+}

@@ -128,3 +128,37 @@ TEST_CASE("parallel: bad client lists and delays are rejected") {
     CHECK_THROWS_WITH(parse_options({"parallel", "--parts-per-connection=0"}),
                       "--parts-per-connection must be between 1 and 100, got 0");
 }
+
+TEST_CASE("filter-change: defaults, a chosen genre, the common options") {
+    const Options d = parse_options({"filter-change"});
+    CHECK(d.command == Command::filter_change);
+    CHECK(std::string(command_name(d.command)) == "filter-change");
+    CHECK(d.genre.empty());
+    CHECK(d.reps == 3);
+    CHECK(d.warmup == 1);
+    CHECK(d.page_size == 1000);
+    CHECK(tables_for(d) == std::vector<Table>{Table::notes, Table::references, Table::tunes});
+    CHECK(users_for(d) == std::vector<UserKind>{UserKind::two_genre, UserKind::all_genre});
+
+    const Options o = parse_options({"--genre=irish", "filter-change", "-t5", "--warmup", "0", "--users=two",
+                                     "--tables", "notes,tunes", "--page-size=500", "--json", "fc.json"});
+    CHECK(o.genre == "irish");
+    CHECK(o.reps == 5);
+    CHECK(o.warmup == 0);
+    CHECK(o.page_size == 500);
+    CHECK(o.json_path == "fc.json");
+    CHECK(users_for(o) == std::vector<UserKind>{UserKind::two_genre});
+    CHECK(tables_for(o) == std::vector<Table>{Table::notes, Table::tunes});
+    CHECK(parse_options({"filter-change", "--genre", "oldtime"}).genre == "oldtime");
+}
+
+TEST_CASE("filter-change: bad command lines are rejected") {
+    using Catch::Matchers::Contains;
+    CHECK_THROWS_WITH(parse_options({"filter-change", "--genre"}), Contains("needs a value"));
+    CHECK_THROWS_WITH(parse_options({"filter-change", "--genre="}), Contains("--genre needs a genre id"));
+    CHECK_THROWS_WITH(parse_options({"filter_change"}), Contains("unknown command"));
+    CHECK_THROWS_WITH(parse_options({"filterchange"}), Contains("filter-change)"));
+    CHECK_THROWS_WITH(parse_options({"filter-change", "pull"}), Contains("the command is filter-change"));
+    CHECK(usage_text().find("filter-change") != std::string::npos);
+    CHECK(usage_text().find("--genre=ID") != std::string::npos);
+}
