@@ -42,9 +42,9 @@
 // rows out (selection_remove kept 368 / 638 / 1,143; tune_deleted 1 note and
 // 5 references; mixed 152 / 304 / 463 extra), none that only moves rows in.
 //
-// Found against main at d8056ae, and still at 9f346bf (merged into worker;
-// docs/protocol.md's contract):
-// held_horizon_tune_{deleted,regenred,private}_then_genre_dropped fail. The user selects genre g and syncs; another session's transaction
+// Two bugs this test found in the extension, both fixed since (the scenarios
+// below failed against main at d8056ae and 9f346bf and pass after the fix):
+// held_horizon_tune_{deleted,regenred,private}_then_genre_dropped failed. The user selects genre g and syncs; another session's transaction
 // holds the horizon; a tune X of g is deleted (or re-genred, or made private
 // to another user), committed, stamped after the held horizon; g is dropped;
 // the worker syncs (the change for g removes g's other rows, but X is no
@@ -57,8 +57,11 @@
 // tunes and drop genres (extra tune 72dc56af..., deleted, genre galician,
 // with its reference 8c7866a3...).
 //
+// (Fixed: a dropped genre's change also takes the tunes that ever moved away
+// from it, by sync_move.prior_genres.)
+//
 // Also against d8056ae: mid_pull_add_then_remove_then_readd and
-// mid_pull_remove_then_add_then_remove fail. A genre enters (leaves), its
+// mid_pull_remove_then_add_then_remove failed. A genre enters (leaves), its
 // catch-up pages through the notes (100 a page); after page 2 the genre is
 // dropped (selected) again, after page 3 it is back as it was: the page
 // between handled its rows with the other answer (listed as removed / sent),
@@ -68,7 +71,8 @@
 // what each page did. Most likely what the mixed run hit too: 23 of 49
 // breton tunes missing for good, no note or reference missing, after the
 // writers toggled breton selections while the worker caught up with 50-row
-// pages.
+// pages. (Fixed: genres that change while a change of genres runs start it
+// over with both changes' genres.)
 #include "common/connection_options.hpp"
 #include "common/pg_connection.hpp"
 
