@@ -1,4 +1,4 @@
-// The fence between C++ and PostgreSQL's longjmp-based errors (DESIGN.md,
+// The fence between C++ and PostgreSQL's longjmp-based errors (docs/design.md,
 // "C++ inside a PostgreSQL backend").
 //
 // - fenced() is the body of every SQL-callable function: C++ exceptions stop
