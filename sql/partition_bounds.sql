@@ -133,7 +133,7 @@ SELECT sum(estimated_rows) = cardinality(pg_temp.all_rows('reference', regress.u
 FROM sync_partition_bounds('reference', regress.u(4), NULL, 4, NULL);
 ROLLBACK;
 
--- Bad input.
+-- Bad input; NULL p_parts means the default, 4 parts, since 1.3.
 SELECT regress.outcome(format('SELECT count(*) FROM sync_partition_bounds(%L, %L, NULL, %s)', t, regress.u(1), n))
 FROM (VALUES ('note', '0'), ('note', '-1'), ('note', '1025'), ('note', 'NULL'), ('tunes', '2'),
              ('note', '1024')) AS c(t, n);

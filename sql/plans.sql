@@ -71,7 +71,7 @@ SELECT * FROM sync_create_indexes();
 SELECT count(*) FILTER (WHERE present AND valid) AS present_and_valid FROM sync_required_indexes();
 
 -- Scale the fixture up about 100 times (deterministic, md5-based): skewed
--- genres like DATASET.md, some private and deleted tunes, 60% system rows.
+-- genres like docs/dataset.md, some private and deleted tunes, 60% system rows.
 INSERT INTO user_profile (id, name)
 SELECT md5('plans user' || k)::uuid, 'plans user ' || k FROM generate_series(1, 3000) k;
 INSERT INTO tune (id, title, genre, private_for, deleted, last_modified_at)

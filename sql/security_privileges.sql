@@ -32,7 +32,7 @@ RESET ROLE;
 
 -- README: the sync worker (trusted: it syncs for every user).
 GRANT SELECT ON tune, note, reference, playlist, playlist_tune, user_genre_selection,
-                sync_horizon_publication TO gs_test_worker;
+                sync_horizon_publication, sync_key_note, sync_key_reference TO gs_test_worker;
 GRANT EXECUTE ON FUNCTION sync_get_effective_genres, sync_get_playlist_tune_genres,
                           sync_notes_page, sync_references_page, sync_tunes_page,
                           sync_get_user_notes, sync_get_user_references,
@@ -43,8 +43,10 @@ GRANT EXECUTE ON FUNCTION sync_get_effective_genres, sync_get_playlist_tune_genr
 -- caller check on, it syncs for the claims' "sub" only).
 GRANT SELECT ON tune, note, reference, playlist, playlist_tune, user_genre_selection,
                 sync_horizon_publication TO gs_test_user;
-GRANT EXECUTE ON FUNCTION sync_get_effective_genres, sync_notes_page, sync_references_page,
-                          sync_tunes_page, sync_pull, sync_safe_horizon
+GRANT EXECUTE ON FUNCTION sync_get_effective_genres, sync_get_playlist_tune_genres,
+                          sync_notes_page, sync_references_page, sync_tunes_page,
+                          sync_pull, sync_range_checksum, sync_partition_bounds,
+                          sync_safe_horizon
     TO gs_test_user;
 
 CREATE FUNCTION regress.privilege_outcomes(p_user uuid)

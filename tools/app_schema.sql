@@ -1,4 +1,4 @@
--- The app's schema that genre_sync serves (see DESIGN.md, "The app schema").
+-- The app's schema that genre_sync serves (see docs/design.md, "The app schema").
 -- Used by the pg_regress fixture, genre-sync-datagen and the benchmark.
 -- Tables only: the extension's supporting indexes are created by
 -- sync_create_indexes() / genre-sync-indexer, never here.

@@ -1,8 +1,8 @@
 -- The seed plan's sync RPCs, as plain SQL: the reference semantics that the
 -- genre_sync extension must reproduce, and the "before" side of the benchmark.
 --
--- Written from the seed plan (shared/seed/000_d6a4a415ecd576df.txt, section
--- 2.2, "RPC functions"), independently of the extension. Everything lives in
+-- Written from the seed app's RPCs (docs/design.md, "Where it comes from"),
+-- independently of the extension. Everything lives in
 -- the schema `seed`, so it can sit beside the extension's functions of the
 -- same names; the app tables are expected in `public`.
 --
@@ -61,7 +61,7 @@ LANGUAGE sql AS $$
     LIMIT p_limit OFFSET p_offset;
 $$;
 
--- The tunes a user syncs (DESIGN.md, sync_tunes_page): the seed worker's
+-- The tunes a user syncs (docs/design.md, sync_tunes_page): the seed worker's
 -- genre filter plus the user's private tunes, applied to tune itself. A first
 -- sync (no timestamp) leaves deleted tunes out; an incremental one keeps them,
 -- since their deleted flag is how a client learns of the deletion.

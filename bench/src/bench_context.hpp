@@ -11,7 +11,7 @@
 
 namespace gs::bench {
 
-// Rows per tune table at scale 1 (DATASET.md): the scale is inferred from it.
+// Rows per tune table at scale 1 (docs/dataset.md): the scale is inferred from it.
 inline constexpr double kTunesAtScaleOne = 3006;
 
 struct BenchContext {

@@ -1,4 +1,5 @@
-// The fence between C++ and PostgreSQL's longjmp-based errors.
+// The fence between C++ and PostgreSQL's longjmp-based errors (docs/design.md,
+// "C++ inside a PostgreSQL backend").
 //
 // - fenced() is the body of every SQL-callable function: C++ exceptions stop
 //   there, and the error goes out only after every C++ object of the call is

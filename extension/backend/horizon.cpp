@@ -30,6 +30,9 @@ struct BackendStamp {
   TimestampTz activity_start;
 };
 
+// PostgreSQL 15 internals: PgBackendStatus's fields and its changecount
+// macros (utils/backend_status.h) are not an API; the fields read here and
+// the protocol change between majors (pg.hpp refuses other majors).
 // Reads a slot of the shared status array with the changecount protocol its
 // writers follow (as pgstat_read_current_status does), copying only what the
 // horizon needs: that API copies every slot's query text into fresh memory
@@ -54,7 +57,9 @@ BackendStamp read_slot(const volatile PgBackendStatus *be) {
 TimestampTz oldest_stamp_in_progress() {
   TimestampTz oldest = GetCurrentTimestamp();
   // Regular backends' slots are the first MaxBackends of the array, and ours
-  // is MyBackendId - 1 (pgstat_beinit), which locates the array.
+  // is MyBackendId - 1 (pgstat_beinit), which locates the array. PostgreSQL
+  // 15's layout: the array is private to backend_status.c, and PostgreSQL 17
+  // replaces MyBackendId with MyProcNumber.
   const volatile PgBackendStatus *slots = MyBEEntry - (MyBackendId - 1);
   for (int i = 0; i < MaxBackends; ++i) {
     const BackendStamp be = read_slot(&slots[i]);

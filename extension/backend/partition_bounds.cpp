@@ -96,8 +96,7 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
   const std::optional<Datum> &given_genres = call.genre_ids;
   RowsArgs args;
   args.user_id = call.user_id;
-  if (PG_ARGISNULL(3)) throw Error(sqlstate::null_value_not_allowed, "p_parts must not be null");
-  args.parts = require_parts(PG_GETARG_INT32(3));
+  args.parts = parts_or_default(PG_ARGISNULL(3) ? std::nullopt : std::optional<int>(PG_GETARG_INT32(3)));
   const bool has_after = !PG_ARGISNULL(4);
   // Returned as given where the first part starts at it.
   const Datum given_after = PG_GETARG_DATUM(4);

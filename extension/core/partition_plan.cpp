@@ -16,6 +16,10 @@ int require_parts(int parts) {
   return parts;
 }
 
+int parts_or_default(std::optional<int> parts) {
+  return parts ? require_parts(*parts) : default_parts;
+}
+
 SamplePlan plan_sample(double estimated_table_rows, int parts) {
   const double sample_rows =
       std::clamp(sample_rows_per_part * parts, min_sample_rows, max_sample_rows);

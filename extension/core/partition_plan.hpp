@@ -15,6 +15,17 @@ inline constexpr int max_parts = 1024;
 // Throws 22023 unless 1 <= parts <= max_parts.
 int require_parts(int parts);
 
+// The parts a call that leaves p_parts out, or passes NULL, gets: RPC
+// gateways such as PostgREST can only leave an argument out when it has a
+// default, and NULL must mean the same as leaving it out (as p_limit's does).
+// Four ranges keep a worker's few connections busy without cutting a small
+// user's rows into ranges smaller than a page. The SQL DEFAULT in
+// extension/sql/1.2--1.3/50_defaults.sql says the same number.
+inline constexpr int default_parts = 4;
+
+// default_parts for a missing p_parts, otherwise require_parts.
+int parts_or_default(std::optional<int> parts);
+
 struct SamplePlan {
   bool sampled;
   double percent;  // of the table's rows; 100 when not sampled

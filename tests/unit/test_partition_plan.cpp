@@ -28,6 +28,12 @@ TEST_CASE("p_parts is bounded") {
   }
 }
 
+TEST_CASE("a missing p_parts means the default, a given one is bounded") {
+  CHECK(gs::parts_or_default(std::nullopt) == gs::default_parts);
+  CHECK(gs::parts_or_default(7) == 7);
+  CHECK_THROWS_AS(gs::parts_or_default(0), gs::Error);
+}
+
 TEST_CASE("the sample grows with the parts, between 3,000 and 30,000 rows") {
   CHECK(gs::plan_sample(1000000, 1).percent == Approx(0.3));
   CHECK(gs::plan_sample(1000000, 8).percent == Approx(0.32));

@@ -100,7 +100,7 @@ CliOptions parse_cli(int argc, const char* const* argv) {
 std::string usage_text() {
     std::string text =
         "genre-sync-datagen fills an empty genre_sync app schema with a deterministic\n"
-        "dataset (see DATASET.md), loading it with COPY.\n"
+        "dataset (see docs/dataset.md), loading it with COPY.\n"
         "\n"
         "Usage:\n"
         "  genre-sync-datagen [OPTION]... --scale SF [DBNAME | CONNINFO]\n"

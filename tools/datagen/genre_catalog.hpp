@@ -11,7 +11,7 @@ struct GenreInfo {
     std::string_view id;
     std::string_view name;
     std::string_view region;
-    // Share of public tunes in permille (DATASET.md: Zipf-like, the largest
+    // Share of public tunes in permille (docs/dataset.md: Zipf-like, the largest
     // ~40%, the next ~12%, the two smallest ~1% each).
     std::uint32_t weight;
 };

@@ -1,4 +1,4 @@
-// genre-sync-datagen: fills an empty app schema per DATASET.md.
+// genre-sync-datagen: fills an empty app schema per docs/dataset.md.
 #include "common/pg_connection.hpp"
 #include "common/progress_bar.hpp"
 #include "datagen/cli_options.hpp"

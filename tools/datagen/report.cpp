@@ -9,7 +9,7 @@
 namespace gs::datagen {
 namespace {
 
-// DESIGN.md's effective genres: selections, non-deleted playlists'
+// docs/design.md's effective genres: selections, non-deleted playlists'
 // genre_default, and genres of non-deleted tunes in the user's non-deleted
 // playlist_tune rows.
 constexpr const char* effective_genres_sql = R"sql(

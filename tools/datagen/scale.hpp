@@ -5,8 +5,8 @@
 
 namespace gs::datagen {
 
-// The row counts that grow linearly with the scale factor (DATASET.md,
-// scale 1 = the seed plan's size). Per-user tables (playlists, selections)
+// The row counts that grow linearly with the scale factor (docs/dataset.md,
+// scale 1 = the seed app's size). Per-user tables (playlists, selections)
 // follow from the user count.
 struct ScaleCounts {
     std::uint64_t users;

@@ -11,7 +11,7 @@ using Micros = std::int64_t;
 inline constexpr Micros micros_per_second = 1'000'000;
 inline constexpr Micros micros_per_day = 86'400 * micros_per_second;
 
-// DATASET.md: last_modified_at spreads over two years.
+// docs/dataset.md: last_modified_at spreads over two years.
 inline constexpr Micros history_start = 19'723 * micros_per_day;  // 2024-01-01
 inline constexpr Micros history_end = 20'454 * micros_per_day;    // 2026-01-01
 

@@ -90,7 +90,7 @@ TEST_CASE("per-user shapes at scale 10") {
     CHECK(share(deleted, plan.tunes.size()) == Approx(0.02).margin(0.004));
 }
 
-TEST_CASE("the named users have the genre sets DATASET.md asks for") {
+TEST_CASE("the named users have the genre sets docs/dataset.md asks for") {
     for (double scale : {1.0, 10.0}) {
         CAPTURE(scale);
         const DatasetPlan plan = plan_dataset(scale, 3);
