@@ -60,6 +60,8 @@ export function postgresTransport(sql) {
     },
     // Rows with key in (after, until], by the keyset page function, in a UTC
     // session (the page functions' timestamptz arguments are exact there).
+    // The bounds go as text: a parameter postgres.js sees typed timestamptz is
+    // serialized through a Date, which drops the microseconds.
     async fetchRange({ table, user, genres = null, after = null, until = null, limit = 1000 }, { signal } = {}) {
       const fn = PAGE_FUNCTIONS[table];
       if (!fn) throw new SyncError(`unknown table ${table}`, { code: "22023" });
@@ -67,12 +69,12 @@ export function postgresTransport(sql) {
       const rows = await run(sql.begin(async (tx) => {
         await tx`SET LOCAL TimeZone = 'UTC'`;
         return tx`
-          SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.ord), '[]')::text AS rows
-          FROM ${tx(fn)}(${user}::uuid, ${arr(genres)}::text[], ${a.p_after_timestamp}::timestamptz,
-                         ${a.p_after_id}::uuid, ${limit}::int, ${a.p_until_timestamp}::timestamptz,
+          SELECT coalesce(jsonb_agg(to_jsonb(t) - 'ordinality' ORDER BY t.ordinality), '[]')::text AS rows
+          FROM ${tx(fn)}(${user}::uuid, ${arr(genres)}::text[], ${a.p_after_timestamp}::text::timestamptz,
+                         ${a.p_after_id}::uuid, ${limit}::int, ${a.p_until_timestamp}::text::timestamptz,
                          ${a.p_until_id}::uuid) WITH ORDINALITY t`;
       }), signal);
-      return JSON.parse(rows[0].rows).map(({ ord, ...row }) => row);
+      return JSON.parse(rows[0].rows);
     },
   };
 }
