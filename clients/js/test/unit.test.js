@@ -18,7 +18,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   createSync, microsFromText, timestampFromMicros, checksumOf, isRetryable, isPressure, positionOf,
-  compareKeys, parsePosition,
+  compareKeys, parsePosition, backoffDelay,
 } from "../index.js";
 
 test("microsFromText is exact to the microsecond, both forms, before 1970 too", () => {
@@ -50,6 +50,10 @@ test("checksumOf is docs/protocol.md's sum, order-independent", () => {
                 { id: "1b8854ad-38f0-a6c6-5807-928d28195609", micros: "1740823200123457" }];
   assert.equal(checksumOf(keys), checksumOf([...keys].reverse()));
   assert.match(checksumOf(keys), /^[0-9a-f]{16}$/);
+  // md5 by hand (md5sum): d351c941ed9fd457eac5... and 1a74bfed82cae84bd401...;
+  // their first 16 hex digits summed modulo 2^64.
+  assert.equal(checksumOf([keys[0]]), "d351c941ed9fd457");
+  assert.equal(checksumOf(keys), "edc6892f706abca2");
   // The sum wraps modulo 2^64 (the integration tests compare it with the server's).
   const many = Array.from({ length: 64 }, (_, i) => ({ id: keys[0].id, micros: String(i) }));
   assert.match(checksumOf(many), /^[0-9a-f]{16}$/);
@@ -212,10 +216,14 @@ test("retries give up after `retries` attempts with backoff", async () => {
   let calls = 0;
   const transport = { async pull() { calls++; throw Object.assign(new Error("deadlock"), { code: "40P01" }); } };
   const t0 = Date.now();
-  await assert.rejects(createSync({ transport, user: "u", retries: 3, baseDelayMs: 10, maxDelayMs: 40 })
+  await assert.rejects(createSync({ transport, user: "u", retries: 3, baseDelayMs: 100, maxDelayMs: 400 })
     .pull({ table: "note", sink: recordingSink() }), (err) => err.code === "40P01");
   assert.equal(calls, 4);
-  assert.ok(Date.now() - t0 >= 5 + 10 + 20 - 5, "backed off between attempts");
+  // At least half of 100 + 200 + 400 ms with full jitter.
+  assert.ok(Date.now() - t0 >= 340, `backed off between attempts (${Date.now() - t0} ms)`);
+  assert.deepEqual([1, 2, 3, 4, 5].map((a) => backoffDelay(a, { baseDelayMs: 100, maxDelayMs: 1000 }, () => 1)),
+                   [100, 200, 400, 800, 1000]);
+  assert.deepEqual([1, 2, 3].map((a) => backoffDelay(a, { baseDelayMs: 100, maxDelayMs: 1000 }, () => 0)), [50, 100, 200]);
 });
 
 test("verify bisects to the rows that differ", async () => {
