@@ -2,25 +2,24 @@
 // must end exactly equal (ids and last_modified_at text) to the independent
 // reference query of the user's filter after each scenario.
 //
-// Seen to fail (each mutation made by hand in lib/, run, reverted):
-// - "first sync": pull() without `until ??= page.horizon_cursor` still passes
-//   here (no writers), but dropping `cursor = page.next_cursor` (re-sending
-//   the first cursor) loops until the page limit; applying only page.rows and
-//   never onRemove fails "filter changes" (genre unselected: extra rows).
-// - "Date pitfall": fetchRange selecting the rows' columns through postgres.js
-//   (timestamps become Date) fails with "last_modified_at is not text".
-// - "concurrent writers" / "long transaction": bounding the pull at
-//   horizon_cursor removed AND the cursor taken from the last row instead of
-//   next_cursor loses rows (missing > 0).
-// - "parallel": keeping the FIRST part's cursor instead of the last part's
-//   makes the incremental sync after it re-deliver everything but still
-//   converge, so the test also checks that an incremental pull right after a
-//   parallel one delivers no rows; that fails with it.
-// - "retry": isRetryable returning false for 57P01 and socket errors fails
-//   with the terminated backend's error.
-// - "verify": checksumOf hashing `${micros}:${id}` fails (every range differs
-//   and the deleted row is not singled out).
-// The exact outcomes are in the commit that added this header.
+// Seen to fail: each mutation below was made in lib/ by test/mutate.py (its ids
+// P1-P10), this file run, and the mutation reverted; the tests that failed:
+// - removed ids never given to onRemove: "filter changes", "verify";
+// - fetchRange passing its bounds as ${x}::timestamptz (postgres.js serializes
+//   such a parameter through a Date and drops the microseconds): "Date
+//   pitfall", "verify" (found while writing these tests: the real bug);
+// - has_more ignored (one page per pull): 9 of 14, among them "first sync",
+//   "concurrent writers", "a long transaction", "a killed connection";
+// - the FIRST part's cursor stored after a parallel pull: "P = 4", "P = 8";
+// - a part's has_more ignored: all four parallel tests, "P = 1" included;
+// - the last part's cursor kept although the horizon cut an earlier part:
+//   "parallel first sync while a long transaction holds the horizon" (dozens of
+//   references never delivered);
+// - 57P01 and socket errors not retried: "a killed connection";
+// - every error retried: "errors that are not safe to retry";
+// - no fewer connections on 53300: "too many connections";
+// - pull() dropping its AbortSignal: "an AbortSignal cancels a pull".
+
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createSync, postgresTransport, microsFromText } from "../index.js";

@@ -1,12 +1,13 @@
 // The same loop over HTTP: the PostgREST transport against a fake PostgREST
 // (fake_postgrest.js) that forwards to the extension as PostgREST does.
 //
-// Seen to fail (mutations by hand in lib/transports.js, run, reverted):
-// - sending positional JSON (an array) instead of named arguments: every test
-//   fails with PGRST202;
-// - no Authorization header: the calls run as anon and fail with 42501 (the
-//   "identity" test then still passes, the others fail);
-// - mapping HTTP 503 to no code (not retryable): "retries" fails with 53300.
+// Seen to fail (mutations in lib/ by test/mutate.py, ids R1-R5, run, reverted):
+// - positional JSON (an array) instead of named arguments, and no
+//   Authorization header: every test but the AbortSignal one;
+// - fetch's socket error code dropped: "retries";
+// - 42501 retryable: "identity";
+// - pull() dropping its AbortSignal: "an AbortSignal aborts the HTTP requests".
+
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createSync, postgrestTransport } from "../index.js";
@@ -89,7 +90,9 @@ test("retries: 503 with 53300 and a reset connection", async () => {
   retries.length = 0;
   faults.next.push("53300", "reset", "53300");
   const mine = sqliteReplica();
-  await sync().pull({ sink: mine.sink, table: "note" });
+  try {
+    await sync().pull({ sink: mine.sink, table: "note" });
+  } finally { faults.next.length = 0; }
   assert.equal(retries.length, 3, retries.join());
   assert.equal(retries[0], "53300");
   assert.deepEqual(same(await diff(admin, mine)).missing.filter((k) => k.startsWith("note/")), []);

@@ -3,17 +3,21 @@
 // bounds and removals against a fake server that keeps a keyset over rows
 // and, like sync_pull, accepts only the exact cursor text it wrote.
 //
-// Seen to fail (mutations by hand, run, reverted):
-// - microsFromText through Date (BigInt(Date.parse(text + "Z")) * 1000n):
-//   "a tie group within one millisecond" fails (the 50 positions collapse to 1);
-// - the loop taking `until` from every page (until = page.horizon_cursor)
-//   fails "bounds the pull at the first page's horizon";
-// - the loop building its cursor from the last row's last_modified_at via
-//   new Date(...).toISOString() fails the Date pitfall regression: the fake
-//   server rejects the cursor (22P02) or, read leniently, rows are lost;
-// - rows applied before removed fails "removed before rows";
-// - isRetryable treating every 57014 as retryable fails "classification";
-// - the parallel pull not lowering its limit on 53300 fails "adaptive".
+// Seen to fail (mutations in lib/ by test/mutate.py, ids U1-U11, run, reverted):
+// - microsFromText through Date (Date.parse(text + "Z") * 1000): "microsFromText",
+//   "a tie group within one millisecond", "Date pitfall regression", "verify";
+// - the loop taking `until` from every page, and rows applied before removed:
+//   "bounds the pull at the first page's horizon, and removed before rows";
+// - the cursor rebuilt through a Date (next_cursor's micros truncated to
+//   milliseconds, as the worker that lost 579 rows did): "Date pitfall
+//   regression" (the fake server, like sync_pull, rejects a cursor it did not write);
+// - every 57014 retryable: "classification"; every error with a code
+//   retryable: "classification", "an error that is not safe to retry";
+// - no fewer connections on 53300: "adaptive";
+// - the first part's cursor kept, and ranges not largest first: "parallel:
+//   largest range first";
+// - no backoff: "retries give up"; the checksum over `${micros}:${id}`: "checksumOf".
+
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
