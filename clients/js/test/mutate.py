@@ -31,6 +31,8 @@ M = [
  ("P9 pull drops its AbortSignal", "lib/sync.js", "sink, signal = defaultSignal, onCursor } = {}) {", "sink, signal: dropped, onCursor } = {}) {\n    const signal = undefined;", 1, "pg", "Abort"),
  ("R5 pull drops its AbortSignal", "lib/sync.js", "sink, signal = defaultSignal, onCursor } = {}) {", "sink, signal: dropped, onCursor } = {}) {\n    const signal = undefined;", 1, "postgrest", None),
  ("P10 no fewer connections", "lib/sync.js", "          if (isPressure(err)) {", "          if (false) {", 1, "pg", "connections"),
+ ("P11 statement timeouts not retried", "lib/errors.js", "  if (isStatementTimeout(err)) return true;", "", 1, "pg", "timeout"),
+ ("P12 no fewer connections on timeouts", "lib/sync.js", "          if (isPressure(err)) {", "          if (false) {", 1, "pg", "timeout"),
  ("R1 positional arguments", "lib/transports.js", "        body: JSON.stringify(args),", "        body: JSON.stringify(Object.values(args)),", 1, "postgrest", None),
  ("R2 no Authorization", "lib/transports.js", "          ...(token ? { Authorization: `Bearer ${token}` } : {}),", "", 1, "postgrest", None),
  ("R3 fetch errors without their socket code", "lib/transports.js", "const code = err.cause?.code ?? err.code ?? \"ECONNRESET\";", "const code = undefined;", 1, "postgrest", None),

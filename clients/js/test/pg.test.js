@@ -3,7 +3,7 @@
 // reference query of the user's filter after each scenario.
 //
 // Seen to fail: each mutation below was made in lib/ by test/mutate.py (its ids
-// P1-P10), this file run, and the mutation reverted; the tests that failed:
+// P1-P12), this file run, and the mutation reverted; the tests that failed:
 // - removed ids never given to onRemove: "filter changes", "verify";
 // - fetchRange passing its bounds as ${x}::timestamptz (postgres.js serializes
 //   such a parameter through a Date and drops the microseconds): "Date
@@ -18,6 +18,8 @@
 // - 57P01 and socket errors not retried: "a killed connection";
 // - every error retried: "errors that are not safe to retry";
 // - no fewer connections on 53300: "too many connections";
+// - 57014 from statement_timeout not retried (P11), or no fewer connections
+//   on it (P12): "statement timeouts";
 // - pull() dropping its AbortSignal: "an AbortSignal cancels a pull".
 
 import { test, before, after } from "node:test";
@@ -269,6 +271,32 @@ test("too many connections: fewer connections, same rows", async () => {
     await c.end();
     await admin.unsafe(`DROP OWNED BY ${role}; DROP ROLE ${role}`);
   }
+});
+
+test("statement timeouts (57014 from statement_timeout): retried with fewer connections", async () => {
+  const mine = sqliteReplica();
+  const worker = connect(db.name, { max: 4 });
+  const real = postgresTransport(worker);
+  let timeouts = 0;
+  // The first three pages run into a real statement_timeout on the server.
+  const transport = { ...real, async pull(args, opts) {
+    if (timeouts < 3) {
+      timeouts++;
+      await worker.begin(async (tx) => { await tx`SET LOCAL statement_timeout = 20`; await tx`SELECT pg_sleep(1)`; });
+    }
+    return real.pull(args, opts);
+  } };
+  retries.length = 0;
+  try {
+    const sync = createSync({ transport, user: USER, pageSize: 50, baseDelayMs: 10, maxDelayMs: 50,
+                              onRetry: (err) => retries.push(`${err.code} ${err.message}`) });
+    const r = await sync.pullParallel({ table: "note", sink: mine.sink, parts: 4, connections: 4 });
+    assert.equal(retries.length, 3, retries.join());
+    assert.ok(retries.every((m) => /^57014 .*statement timeout/.test(m)), retries.join());
+    assert.ok(r.stats.note.connections.at(-1) < 4, `connections ${r.stats.note.connections}`);
+    const d = await diff(admin, mine);
+    assert.deepEqual(d.missing.filter((k) => k.startsWith("note/")), []);
+  } finally { await worker.end({ timeout: 1 }); }
 });
 
 test("errors that are not safe to retry fail at once", async () => {
