@@ -88,6 +88,7 @@ export function createSync({
   async function pullTableParallel(table, sink, signal, { parts, connections }) {
     const bounds = await withRetry(
       () => transport.partitionBounds({ table, user, genres, parts }, { signal }), retryOpts(signal));
+    if (!bounds.length) return pullTable(table, null, sink, signal);
     const ranges = mergeParts(bounds).map((b, i, all) => ({
       index: i, last: i === all.length - 1, estimated: b.estimated_rows, until: b.until_cursor,
       cursor: b.after_cursor, horizon: null, attempts: 0, done: false, pages: 0, rows: 0, removed: 0,
@@ -211,7 +212,8 @@ export function createSync({
       out.ok = false;
       if (server.row_count <= smallRange && mine.length <= smallRange) {
         const rows = (await call(() => transport.fetchRange(
-          { table, user, genres, after: a, until: u, limit: Math.max(1, server.row_count + 1) }, { signal })))
+          // The range's deleted tunes come too (and are dropped below): room for them.
+          { table, user, genres, after: a, until: u, limit: Math.max(pageSize, server.row_count + 1) }, { signal })))
           .filter((r) => table !== "tune" || !r.deleted);
         const have = new Set(mine.map((k) => `${k.id}:${k.micros}`));
         const theirs = new Set();
