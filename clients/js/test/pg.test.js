@@ -8,7 +8,7 @@
 // - fetchRange passing its bounds as ${x}::timestamptz (postgres.js serializes
 //   such a parameter through a Date and drops the microseconds): "Date
 //   pitfall", "verify" (found while writing these tests: the real bug);
-// - has_more ignored (one page per pull): 9 of 14, among them "first sync",
+// - has_more ignored (one page per pull): 9 of 16, among them "first sync",
 //   "concurrent writers", "a long transaction", "a killed connection";
 // - the FIRST part's cursor stored after a parallel pull: "P = 4", "P = 8";
 // - a part's has_more ignored: all four parallel tests, "P = 1" included;
