@@ -140,3 +140,25 @@ FROM (VALUES ('note', '0'), ('note', '-1'), ('note', '1025'), ('note', 'NULL'), 
 SELECT regress.outcome(format('SELECT count(*) FROM sync_partition_bounds(NULL, %L, NULL, 2)', regress.u(1)));
 SELECT regress.outcome('SELECT count(*) FROM sync_partition_bounds(''note'', NULL, NULL, 2)');
 SELECT regress.outcome(format('SELECT count(*) FROM sync_partition_bounds(%L, %L, %L, 2)', 'note', regress.u(1), '{{a}}'));
+
+-- Rows a running transaction may still commit lie past the horizon (here:
+-- rows stamped an hour ahead): the bounds cut only below it, so every part
+-- but the last ends before the horizon and is fetched whole, and the last
+-- part, open-ended, holds the rest; its cursor is the one a worker keeps.
+-- Seen to fail with the bounds cut over every row (1.2): only part 1 ended
+-- below the horizon; parts 2 and 3 ended past it, so the last part's cursor
+-- would have skipped their rows once they committed.
+BEGIN;
+UPDATE note SET last_modified_at = now() AT TIME ZONE 'UTC' + interval '1 hour'
+WHERE id IN (SELECT id FROM seed.sync_get_user_notes(regress.u(8), seed.effective_genres(regress.u(8)), NULL, 1000000, 0)
+             ORDER BY id LIMIT (SELECT count(*) * 0.6 FROM seed.sync_get_user_notes(
+                                   regress.u(8), seed.effective_genres(regress.u(8)), NULL, 1000000, 0)));
+SELECT count(*) AS parts,
+       count(*) FILTER (WHERE b.until_cursor IS NOT NULL
+                          AND split_part(b.until_cursor, ':', 2)::bigint
+                              < (extract(epoch FROM sync_safe_horizon()) * 1000000)::bigint) AS parts_below_horizon,
+       sum(cardinality(pg_temp.fetch_part('note', regress.u(8), b, true)))
+         = (SELECT count(*) FROM seed.sync_get_user_notes(regress.u(8), seed.effective_genres(regress.u(8)), NULL, 1000000, 0)
+            WHERE last_modified_at < sync_safe_horizon()) AS parts_deliver_all_below_horizon
+FROM sync_partition_bounds('note', regress.u(8), NULL, 4) b;
+ROLLBACK;

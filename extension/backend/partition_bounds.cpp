@@ -120,6 +120,8 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
   const NormalizedGenres genres =
       normalize_genres(schema, filter_genres(schema, given_genres, args.user_id));
   args.genre_ids = genres.array;
+  const Horizon horizon = safe_horizon(schema);
+  args.horizon = horizon.value;
   const BoundKind after = has_after ? BoundKind::timestamp : BoundKind::none;
   // The key index holds every row's key and filter: neither the rows nor
   // their tunes need reading, and the sample is of the narrow key table.
@@ -149,7 +151,6 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
   SyncState part_state;
   part_state.genres = genre_list(genres.array);
   part_state.first_sync = !has_after;
-  const Horizon horizon = safe_horizon(schema);
   std::vector<BoundsRow> rows;
   for (const PartRange &range : plan_ranges(groups, args.parts, sample.percent, after_local)) {
     std::string after_cursor;

@@ -27,15 +27,20 @@ std::string bounds_query(const RowsShape &shape, const std::string &rows,
       break;
     default: throw std::logic_error("not a bounds shape");
   }
-  // ntile cuts the keys, in key order, into parts whose sizes differ by at
-  // most one; each part reports its size and its last key.
+  // ntile cuts the keys below the horizon, in key order, into parts whose
+  // sizes differ by at most one; each part reports its size and its last
+  // key. Rows at or past the horizon all fall in the last, open-ended part:
+  // a part that ended before it could not be fetched whole yet, and a
+  // worker that keeps the last part's cursor would skip what that part
+  // could not deliver.
   const std::string last = " ORDER BY q.last_modified_at DESC, q.id DESC))[1]";
   return "SELECT q.part, pg_catalog.count(*),"
          " (pg_catalog.array_agg(q.last_modified_at" + last + ","
          " (pg_catalog.array_agg(q.id" + last +
          " FROM (SELECT pg_catalog.ntile(" + rows_param(param_parts) +
          ") OVER (ORDER BY k.last_modified_at, k.id) AS part, k.last_modified_at, k.id"
-         " FROM " + keys + ") q GROUP BY q.part ORDER BY q.part";
+         " FROM " + keys + " WHERE k.last_modified_at OPERATOR(pg_catalog.<) " + rows_param(param_horizon) +
+         ") q GROUP BY q.part ORDER BY q.part";
 }
 
 }  // namespace gs
