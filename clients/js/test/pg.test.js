@@ -209,13 +209,15 @@ test("parallel first sync while a long transaction holds the horizon", async () 
   const c = client({ max: 4, pageSize: 50 });
   try {
     await new Promise((r) => setTimeout(r, 200));
-    // Most of the user's references stamped after it began: the parts' bounds
-    // now lie past the horizon, and the early parts end at the horizon.
+    // Most of the user's references stamped after it began: rows past the
+    // horizon. The extension (1.3) cuts the bounds below the horizon only, so
+    // no part but the last ends at it; the library would keep a cut part's
+    // cursor if one did (an older server).
     await admin`UPDATE reference SET title = 'after' WHERE id IN (
       SELECT r.id FROM reference r JOIN tune tu ON tu.id = r.tune_ref
       WHERE tu.genre IN ('oldtime', 'bluegrass') AND r.title IS DISTINCT FROM 'held')`;
     const r = await c.sync.pullParallel({ table: "reference", sink: mine.sink, parts: 4, connections: 4 });
-    assert.notEqual(r.stats.reference.cutByHorizon, undefined, "a part ended at the horizon");
+    assert.equal(r.stats.reference.cutByHorizon, undefined, "only the last part ends at the horizon");
     release(); await tx;
     await pastHorizon(admin);
     await c.sync.pull({ cursors: r.cursors, sink: mine.sink });
