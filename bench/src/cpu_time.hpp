@@ -13,19 +13,19 @@
 namespace gs::bench {
 
 struct CpuTime {
-    double on_cpu_ms = 0;
-    double runnable_ms = 0;  // ready to run, waiting for a core
+  double on_cpu_ms = 0;
+  double runnable_ms = 0;  // ready to run, waiting for a core
 
-    CpuTime& operator+=(const CpuTime& o) {
-        on_cpu_ms += o.on_cpu_ms;
-        runnable_ms += o.runnable_ms;
-        return *this;
-    }
-    friend CpuTime operator-(CpuTime a, const CpuTime& b) {
-        a.on_cpu_ms -= b.on_cpu_ms;
-        a.runnable_ms -= b.runnable_ms;
-        return a;
-    }
+  CpuTime &operator+=(const CpuTime &o) {
+    on_cpu_ms += o.on_cpu_ms;
+    runnable_ms += o.runnable_ms;
+    return *this;
+  }
+  friend CpuTime operator-(CpuTime a, const CpuTime &b) {
+    a.on_cpu_ms -= b.on_cpu_ms;
+    a.runnable_ms -= b.runnable_ms;
+    return a;
+  }
 };
 
 // The first two fields of a schedstat line ("on-cpu-ns wait-ns slices");
@@ -38,6 +38,6 @@ CpuTime this_thread_cpu();
 // The backend of `conn` so far, when it is a process of this machine (the
 // connection is over a unix socket or the loopback, and the process it
 // names is a postgres one); nullopt otherwise.
-std::optional<CpuTime> local_backend_cpu(PGconn* conn);
+std::optional<CpuTime> local_backend_cpu(PGconn *conn);
 
 }  // namespace gs::bench

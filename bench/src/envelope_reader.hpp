@@ -11,27 +11,27 @@
 namespace gs::bench {
 
 struct RowKey {
-    std::string id;
-    std::string last_modified_at;  // as the envelope writes it
-    auto operator<=>(const RowKey&) const = default;
+  std::string id;
+  std::string last_modified_at;  // as the envelope writes it
+  auto operator<=>(const RowKey &) const = default;
 };
 
 struct Envelope {
-    bool has_more = false;
-    std::string next_cursor;  // empty when the envelope's next_cursor is null
-    std::vector<RowKey> rows;
-    // Filter changes (1.3): ids the replica must delete, whether the page
-    // delivers a filter change rather than new rows, the pull's bound, and
-    // the ids of rows that came with "deleted": true (tune tombstones).
-    // Absent in older envelopes: empty / false.
-    std::vector<std::string> removed;
-    bool catch_up = false;
-    std::string horizon_cursor;  // empty when absent or null
-    std::vector<std::string> deleted_ids;
+  bool has_more = false;
+  std::string next_cursor;  // empty when the envelope's next_cursor is null
+  std::vector<RowKey> rows;
+  // Filter changes (1.3): ids the replica must delete, whether the page
+  // delivers a filter change rather than new rows, the pull's bound, and
+  // the ids of rows that came with "deleted": true (tune tombstones).
+  // Absent in older envelopes: empty / false.
+  std::vector<std::string> removed;
+  bool catch_up = false;
+  std::string horizon_cursor;  // empty when absent or null
+  std::vector<std::string> deleted_ids;
 };
 
 struct EnvelopeError : std::runtime_error {
-    using std::runtime_error::runtime_error;
+  using std::runtime_error::runtime_error;
 };
 
 // Throws EnvelopeError on text that is not JSON, an envelope without

@@ -2,42 +2,45 @@
 
 namespace gs::bench {
 
-PullResult pull_all(tools::PgConnection& conn, Method m, Table t, const BenchUser& user, int page_size,
-                    const std::optional<std::string>& after_timestamp, ProgressReporter& progress) {
-    PullResult out;
-    IdDigest digest;
-    auto account = [&](const PageFetch& page) {
-        out.rows += page.rows;
-        out.requests += 1;
-        out.total_ms += page.ms;
-        out.latencies.push_back(page.ms);
-        progress.record(page.ms);
-    };
+PullResult pull_all(tools::PgConnection &conn, Method m, Table t, const BenchUser &user,
+                    int page_size, const std::optional<std::string> &after_timestamp,
+                    ProgressReporter &progress) {
+  PullResult out;
+  IdDigest digest;
+  auto account = [&](const PageFetch &page) {
+    out.rows += page.rows;
+    out.requests += 1;
+    out.total_ms += page.ms;
+    out.latencies.push_back(page.ms);
+    progress.record(page.ms);
+  };
 
-    if (paging_of(m) == Paging::copy) {
-        account(fetch_copy(conn, t, user, after_timestamp, digest));
-        out.digest = digest.value();
-        return out;
-    }
-
-    std::optional<std::string> after_ts = after_timestamp, after_id;
-    long long offset = 0;
-    while (true) {
-        const PageFetch page = fetch_page(conn, m, t, user, page_size, after_ts, after_id, offset, digest);
-        account(page);
-        if (page.rows > page_size)
-            throw std::runtime_error(std::string(method_name(m)) + " returned " + std::to_string(page.rows) +
-                                     " rows for a page of " + std::to_string(page_size));
-        if (page.rows < page_size) break;
-        if (paging_of(m) == Paging::offset) {
-            offset += page.rows;
-        } else {
-            after_ts = page.last->timestamp;
-            after_id = page.last->id;
-        }
-    }
+  if (paging_of(m) == Paging::copy) {
+    account(fetch_copy(conn, t, user, after_timestamp, digest));
     out.digest = digest.value();
     return out;
+  }
+
+  std::optional<std::string> after_ts = after_timestamp, after_id;
+  long long offset = 0;
+  while (true) {
+    const PageFetch page =
+        fetch_page(conn, m, t, user, page_size, after_ts, after_id, offset, digest);
+    account(page);
+    if (page.rows > page_size)
+      throw std::runtime_error(std::string(method_name(m)) + " returned " +
+                               std::to_string(page.rows) + " rows for a page of " +
+                               std::to_string(page_size));
+    if (page.rows < page_size) break;
+    if (paging_of(m) == Paging::offset) {
+      offset += page.rows;
+    } else {
+      after_ts = page.last->timestamp;
+      after_id = page.last->id;
+    }
+  }
+  out.digest = digest.value();
+  return out;
 }
 
 }  // namespace gs::bench

@@ -12,15 +12,16 @@
 namespace gs::bench {
 
 struct PullResult {
-    long long rows = 0;
-    int requests = 0;
-    double total_ms = 0;             // sum of the request round trips
-    std::vector<double> latencies;   // one per request
-    std::uint64_t digest = 0;        // IdDigest of every row id in order
+  long long rows = 0;
+  int requests = 0;
+  double total_ms = 0;            // sum of the request round trips
+  std::vector<double> latencies;  // one per request
+  std::uint64_t digest = 0;       // IdDigest of every row id in order
 };
 
 // after_timestamp set: an incremental pull (rows modified after it).
-PullResult pull_all(tools::PgConnection& conn, Method m, Table t, const BenchUser& user, int page_size,
-                    const std::optional<std::string>& after_timestamp, ProgressReporter& progress);
+PullResult pull_all(tools::PgConnection &conn, Method m, Table t, const BenchUser &user,
+                    int page_size, const std::optional<std::string> &after_timestamp,
+                    ProgressReporter &progress);
 
 }  // namespace gs::bench

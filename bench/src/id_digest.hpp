@@ -8,19 +8,19 @@
 namespace gs::bench {
 
 class IdDigest {
-public:
-    void add(std::string_view id) {
-        for (unsigned char c : id) mix(c);
-        mix('\n');
-    }
-    std::uint64_t value() const { return h_; }
+ public:
+  void add(std::string_view id) {
+    for (unsigned char c : id) mix(c);
+    mix('\n');
+  }
+  std::uint64_t value() const { return h_; }
 
-private:
-    void mix(unsigned char c) {
-        h_ ^= c;
-        h_ *= 1099511628211ULL;
-    }
-    std::uint64_t h_ = 14695981039346656037ULL;
+ private:
+  void mix(unsigned char c) {
+    h_ ^= c;
+    h_ *= 1099511628211ULL;
+  }
+  std::uint64_t h_ = 14695981039346656037ULL;
 };
 
 }  // namespace gs::bench

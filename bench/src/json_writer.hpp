@@ -12,33 +12,33 @@ namespace gs::bench {
 std::string json_quote(std::string_view s);
 
 class JsonWriter {
-public:
-    JsonWriter& begin_object();
-    JsonWriter& end_object();
-    JsonWriter& begin_array();
-    JsonWriter& end_array();
-    JsonWriter& key(std::string_view name);
-    JsonWriter& string(std::string_view v);
-    // Non-finite numbers (NaN: statistics of nothing) are written as null.
-    JsonWriter& number(double v);
-    JsonWriter& integer(long long v);
-    JsonWriter& boolean(bool v);
-    JsonWriter& null();
+ public:
+  JsonWriter &begin_object();
+  JsonWriter &end_object();
+  JsonWriter &begin_array();
+  JsonWriter &end_array();
+  JsonWriter &key(std::string_view name);
+  JsonWriter &string(std::string_view v);
+  // Non-finite numbers (NaN: statistics of nothing) are written as null.
+  JsonWriter &number(double v);
+  JsonWriter &integer(long long v);
+  JsonWriter &boolean(bool v);
+  JsonWriter &null();
 
-    // The document; throws std::logic_error if an object or array is still open.
-    const std::string& str() const;
+  // The document; throws std::logic_error if an object or array is still open.
+  const std::string &str() const;
 
-private:
-    struct Level {
-        bool is_object;
-        bool empty = true;
-        bool key_pending = false;
-    };
-    void before_value();
-    void newline();
+ private:
+  struct Level {
+    bool is_object;
+    bool empty = true;
+    bool key_pending = false;
+  };
+  void before_value();
+  void newline();
 
-    std::string out_;
-    std::vector<Level> stack_;
+  std::string out_;
+  std::vector<Level> stack_;
 };
 
 }  // namespace gs::bench

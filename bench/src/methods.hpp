@@ -12,13 +12,13 @@ namespace gs::bench {
 
 enum class Paging { offset, keyset, copy };
 
-const char* method_name(Method m);
+const char *method_name(Method m);
 Paging paging_of(Method m);
 // Our drop-in OFFSET functions cover notes and references only.
 bool method_applies(Method m, Table t);
 // The chosen methods (all when none were chosen) that apply to t, in the
 // order they run and print.
-std::vector<Method> methods_for(Table t, const std::vector<Method>& chosen = {});
+std::vector<Method> methods_for(Table t, const std::vector<Method> &chosen = {});
 
 // The page request, text protocol. Offset functions take
 // ($1 user, $2 genres, $3 after_ts, $4 limit, $5 offset); keyset functions
@@ -29,10 +29,11 @@ std::string page_sql(Method m, Table t);
 // given SQL expressions for the user id, the genre array and (for an
 // incremental pull) the after timestamp. Tunes: deleted ones only on an
 // incremental pull, as sync_tunes_page does.
-std::string result_sql(Table t, const std::string& select_list, const std::string& user_expr,
-                       const std::string& genres_expr, const std::optional<std::string>& after_expr);
+std::string result_sql(Table t, const std::string &select_list, const std::string &user_expr,
+                       const std::string &genres_expr,
+                       const std::optional<std::string> &after_expr);
 
 // The alias result_sql gives the table, for select lists.
-const char* table_alias(Table t);
+const char *table_alias(Table t);
 
 }  // namespace gs::bench

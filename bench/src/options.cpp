@@ -6,225 +6,252 @@
 
 namespace gs::bench {
 
-const char* command_name(Command c) {
-    switch (c) {
-        case Command::explain: return "explain";
-        case Command::pull: return "pull";
-        case Command::depth: return "depth";
-        case Command::incremental: return "incremental";
-        case Command::parallel: return "parallel";
-        case Command::filter_change: return "filter-change";
-    }
-    return "?";
+const char *command_name(Command c) {
+  switch (c) {
+    case Command::explain: return "explain";
+    case Command::pull: return "pull";
+    case Command::depth: return "depth";
+    case Command::incremental: return "incremental";
+    case Command::parallel: return "parallel";
+    case Command::filter_change: return "filter-change";
+  }
+  return "?";
 }
 
-const char* table_name(Table t) {
-    switch (t) {
-        case Table::notes: return "notes";
-        case Table::references: return "references";
-        case Table::tunes: return "tunes";
-    }
-    return "?";
+const char *table_name(Table t) {
+  switch (t) {
+    case Table::notes: return "notes";
+    case Table::references: return "references";
+    case Table::tunes: return "tunes";
+  }
+  return "?";
 }
 
-const char* user_kind_name(UserKind u) { return u == UserKind::two_genre ? "two-genre" : "all-genre"; }
+const char *user_kind_name(UserKind u) {
+  return u == UserKind::two_genre ? "two-genre" : "all-genre";
+}
 
 namespace {
 
-int parse_int(const std::string& opt, const std::string& v, int lo, int hi) {
-    int n = 0;
-    const auto res = std::from_chars(v.data(), v.data() + v.size(), n);
-    if (res.ec != std::errc() || res.ptr != v.data() + v.size() || v.empty())
-        throw UsageError("invalid number for " + opt + ": \"" + v + "\"");
-    if (n < lo || n > hi)
-        throw UsageError(opt + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
-                         ", got " + v);
-    return n;
+int parse_int(const std::string &opt, const std::string &v, int lo, int hi) {
+  int n = 0;
+  const auto res = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (res.ec != std::errc() || res.ptr != v.data() + v.size() || v.empty())
+    throw UsageError("invalid number for " + opt + ": \"" + v + "\"");
+  if (n < lo || n > hi)
+    throw UsageError(opt + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                     ", got " + v);
+  return n;
 }
 
-double parse_seconds(const std::string& opt, const std::string& v) {
-    double d = 0;
-    const auto res = std::from_chars(v.data(), v.data() + v.size(), d);
-    if (res.ec != std::errc() || res.ptr != v.data() + v.size() || v.empty())
-        throw UsageError("invalid number for " + opt + ": \"" + v + "\"");
-    if (!(d > 0 && d <= 3600)) throw UsageError(opt + " must be more than 0 and at most 3600 seconds, got " + v);
-    return d;
+double parse_seconds(const std::string &opt, const std::string &v) {
+  double d = 0;
+  const auto res = std::from_chars(v.data(), v.data() + v.size(), d);
+  if (res.ec != std::errc() || res.ptr != v.data() + v.size() || v.empty())
+    throw UsageError("invalid number for " + opt + ": \"" + v + "\"");
+  if (!(d > 0 && d <= 3600))
+    throw UsageError(opt + " must be more than 0 and at most 3600 seconds, got " + v);
+  return d;
 }
 
-std::vector<std::string> split_list(const std::string& v) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (true) {
-        const auto comma = v.find(',', start);
-        out.push_back(v.substr(start, comma - start));
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
-    return out;
+std::vector<std::string> split_list(const std::string &v) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    const auto comma = v.find(',', start);
+    out.push_back(v.substr(start, comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
 }
 
-std::vector<int> parse_clients(const std::string& opt, const std::string& v) {
-    std::vector<int> out;
-    for (const auto& n : split_list(v)) out.push_back(parse_int(opt, n, 1, 64));
-    return out;
+std::vector<int> parse_clients(const std::string &opt, const std::string &v) {
+  std::vector<int> out;
+  for (const auto &n : split_list(v)) out.push_back(parse_int(opt, n, 1, 64));
+  return out;
 }
 
-bool parse_via(const std::string& opt, const std::string& v) {
-    if (v == "pull") return false;
-    if (v == "pages") return true;
-    throw UsageError("unknown value for " + opt + ": \"" + v + "\" (pull, pages)");
+bool parse_via(const std::string &opt, const std::string &v) {
+  if (v == "pull") return false;
+  if (v == "pages") return true;
+  throw UsageError("unknown value for " + opt + ": \"" + v + "\" (pull, pages)");
 }
 
-std::vector<Table> parse_tables(const std::string& opt, const std::string& v) {
-    std::vector<Table> out;
-    for (const auto& name : split_list(v)) {
-        if (name == "notes") out.push_back(Table::notes);
-        else if (name == "references") out.push_back(Table::references);
-        else if (name == "tunes") out.push_back(Table::tunes);
-        else throw UsageError("unknown table in " + opt + ": \"" + name + "\" (notes, references, tunes)");
-    }
-    return out;
+std::vector<Table> parse_tables(const std::string &opt, const std::string &v) {
+  std::vector<Table> out;
+  for (const auto &name : split_list(v)) {
+    if (name == "notes")
+      out.push_back(Table::notes);
+    else if (name == "references")
+      out.push_back(Table::references);
+    else if (name == "tunes")
+      out.push_back(Table::tunes);
+    else
+      throw UsageError("unknown table in " + opt + ": \"" + name + "\" (notes, references, tunes)");
+  }
+  return out;
 }
 
-std::vector<UserKind> parse_users(const std::string& opt, const std::string& v) {
-    std::vector<UserKind> out;
-    for (const auto& name : split_list(v)) {
-        if (name == "two" || name == "two-genre") out.push_back(UserKind::two_genre);
-        else if (name == "all" || name == "all-genre") out.push_back(UserKind::all_genre);
-        else throw UsageError("unknown user in " + opt + ": \"" + name + "\" (two, all)");
-    }
-    return out;
+std::vector<UserKind> parse_users(const std::string &opt, const std::string &v) {
+  std::vector<UserKind> out;
+  for (const auto &name : split_list(v)) {
+    if (name == "two" || name == "two-genre")
+      out.push_back(UserKind::two_genre);
+    else if (name == "all" || name == "all-genre")
+      out.push_back(UserKind::all_genre);
+    else
+      throw UsageError("unknown user in " + opt + ": \"" + name + "\" (two, all)");
+  }
+  return out;
 }
 
-std::vector<Method> parse_methods(const std::string& opt, const std::string& v) {
-    std::vector<Method> out;
-    for (const auto& name : split_list(v)) {
-        if (name == "seed") out.push_back(Method::seed_offset);
-        else if (name == "peer") out.push_back(Method::peer_keyset);
-        else if (name == "ours") out.push_back(Method::ours_keyset);
-        else if (name == "dropin") out.push_back(Method::ours_offset);
-        else if (name == "copy") out.push_back(Method::copy_floor);
-        else throw UsageError("unknown method in " + opt + ": \"" + name + "\" (seed, peer, ours, dropin, copy)");
-    }
-    return out;
+std::vector<Method> parse_methods(const std::string &opt, const std::string &v) {
+  std::vector<Method> out;
+  for (const auto &name : split_list(v)) {
+    if (name == "seed")
+      out.push_back(Method::seed_offset);
+    else if (name == "peer")
+      out.push_back(Method::peer_keyset);
+    else if (name == "ours")
+      out.push_back(Method::ours_keyset);
+    else if (name == "dropin")
+      out.push_back(Method::ours_offset);
+    else if (name == "copy")
+      out.push_back(Method::copy_floor);
+    else
+      throw UsageError("unknown method in " + opt + ": \"" + name +
+                       "\" (seed, peer, ours, dropin, copy)");
+  }
+  return out;
 }
 
-std::optional<Command> parse_command(const std::string& v) {
-    if (v == "explain") return Command::explain;
-    if (v == "pull") return Command::pull;
-    if (v == "depth") return Command::depth;
-    if (v == "incremental") return Command::incremental;
-    if (v == "parallel") return Command::parallel;
-    if (v == "filter-change") return Command::filter_change;
-    return std::nullopt;
+std::optional<Command> parse_command(const std::string &v) {
+  if (v == "explain") return Command::explain;
+  if (v == "pull") return Command::pull;
+  if (v == "depth") return Command::depth;
+  if (v == "incremental") return Command::incremental;
+  if (v == "parallel") return Command::parallel;
+  if (v == "filter-change") return Command::filter_change;
+  return std::nullopt;
 }
 
-using Setter = std::function<void(Options&, const std::string& opt, const std::string& value)>;
+using Setter = std::function<void(Options &, const std::string &opt, const std::string &value)>;
 
-const std::map<std::string, Setter>& value_options() {
-    static const std::map<std::string, Setter> m = {
-        {"-t", [](Options& o, auto& k, auto& v) { o.reps = parse_int(k, v, 1, 1000); }},
-        {"--reps", [](Options& o, auto& k, auto& v) { o.reps = parse_int(k, v, 1, 1000); }},
-        {"--warmup", [](Options& o, auto& k, auto& v) { o.warmup = parse_int(k, v, 0, 100); }},
-        {"--page-size", [](Options& o, auto& k, auto& v) { o.page_size = parse_int(k, v, 1, 1000000); }},
-        {"--tables", [](Options& o, auto& k, auto& v) { o.tables = parse_tables(k, v); }},
-        {"--users", [](Options& o, auto& k, auto& v) { o.users = parse_users(k, v); }},
-        {"--methods", [](Options& o, auto& k, auto& v) { o.methods = parse_methods(k, v); }},
-        {"--two-genre-user", [](Options& o, auto&, auto& v) { o.two_genre_user_id = v; }},
-        {"--all-genre-user", [](Options& o, auto&, auto& v) { o.all_genre_user_id = v; }},
-        {"--scale", [](Options& o, auto& k, auto& v) { o.scale = parse_int(k, v, 1, 1000000); }},
-        {"--points", [](Options& o, auto& k, auto& v) { o.points = parse_int(k, v, 2, 10000); }},
-        {"--delta", [](Options& o, auto& k, auto& v) { o.delta = parse_int(k, v, 1, 1000000); }},
-        {"--genre", [](Options& o, auto& k, auto& v) {
-             if (v.empty()) throw UsageError("option " + k + " needs a genre id");
-             o.genre = v;
-         }},
-        {"-c", [](Options& o, auto& k, auto& v) { o.clients = parse_clients(k, v); }},
-        {"--clients", [](Options& o, auto& k, auto& v) { o.clients = parse_clients(k, v); }},
-        {"--rtt-ms", [](Options& o, auto& k, auto& v) { o.rtt_ms = parse_int(k, v, 0, 60000); }},
-        {"--parts-per-connection",
-         [](Options& o, auto& k, auto& v) { o.parts_per_connection = parse_int(k, v, 1, 100); }},
-        {"--via", [](Options& o, auto& k, auto& v) { o.via_pages = parse_via(k, v); }},
-        {"-P", [](Options& o, auto& k, auto& v) { o.progress_seconds = parse_seconds(k, v); }},
-        {"--progress", [](Options& o, auto& k, auto& v) { o.progress_seconds = parse_seconds(k, v); }},
-        {"--json", [](Options& o, auto&, auto& v) { o.json_path = v; }},
-        {"--out", [](Options& o, auto&, auto& v) { o.out_dir = v; }},
-    };
-    return m;
+const std::map<std::string, Setter> &value_options() {
+  static const std::map<std::string, Setter> m = {
+      {"-t", [](Options &o, auto &k, auto &v) { o.reps = parse_int(k, v, 1, 1000); }},
+      {"--reps", [](Options &o, auto &k, auto &v) { o.reps = parse_int(k, v, 1, 1000); }},
+      {"--warmup", [](Options &o, auto &k, auto &v) { o.warmup = parse_int(k, v, 0, 100); }},
+      {"--page-size",
+       [](Options &o, auto &k, auto &v) { o.page_size = parse_int(k, v, 1, 1000000); }},
+      {"--tables", [](Options &o, auto &k, auto &v) { o.tables = parse_tables(k, v); }},
+      {"--users", [](Options &o, auto &k, auto &v) { o.users = parse_users(k, v); }},
+      {"--methods", [](Options &o, auto &k, auto &v) { o.methods = parse_methods(k, v); }},
+      {"--two-genre-user", [](Options &o, auto &, auto &v) { o.two_genre_user_id = v; }},
+      {"--all-genre-user", [](Options &o, auto &, auto &v) { o.all_genre_user_id = v; }},
+      {"--scale", [](Options &o, auto &k, auto &v) { o.scale = parse_int(k, v, 1, 1000000); }},
+      {"--points", [](Options &o, auto &k, auto &v) { o.points = parse_int(k, v, 2, 10000); }},
+      {"--delta", [](Options &o, auto &k, auto &v) { o.delta = parse_int(k, v, 1, 1000000); }},
+      {"--genre",
+       [](Options &o, auto &k, auto &v) {
+         if (v.empty()) throw UsageError("option " + k + " needs a genre id");
+         o.genre = v;
+       }},
+      {"-c", [](Options &o, auto &k, auto &v) { o.clients = parse_clients(k, v); }},
+      {"--clients", [](Options &o, auto &k, auto &v) { o.clients = parse_clients(k, v); }},
+      {"--rtt-ms", [](Options &o, auto &k, auto &v) { o.rtt_ms = parse_int(k, v, 0, 60000); }},
+      {"--parts-per-connection",
+       [](Options &o, auto &k, auto &v) { o.parts_per_connection = parse_int(k, v, 1, 100); }},
+      {"--via", [](Options &o, auto &k, auto &v) { o.via_pages = parse_via(k, v); }},
+      {"-P", [](Options &o, auto &k, auto &v) { o.progress_seconds = parse_seconds(k, v); }},
+      {"--progress",
+       [](Options &o, auto &k, auto &v) { o.progress_seconds = parse_seconds(k, v); }},
+      {"--json", [](Options &o, auto &, auto &v) { o.json_path = v; }},
+      {"--out", [](Options &o, auto &, auto &v) { o.out_dir = v; }},
+  };
+  return m;
 }
 
 }  // namespace
 
-Options parse_options(const std::vector<std::string>& args) {
-    Options o;
-    std::optional<Command> command;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string arg = args[i];
-        if (arg == "--help" || arg == "-?") {
-            o.help = true;
-            return o;
-        }
-        if (arg == "--brief") {
-            o.brief = true;
-            continue;
-        }
-        if (arg == "--together") {
-            o.together = true;
-            continue;
-        }
-        if (arg.size() > 1 && arg[0] == '-') {
-            std::string value;
-            bool inline_value = false;
-            if (arg.rfind("--", 0) == 0) {
-                if (const auto eq = arg.find('='); eq != std::string::npos) {
-                    value = arg.substr(eq + 1);
-                    arg = arg.substr(0, eq);
-                    inline_value = true;
-                }
-            } else if (arg.size() > 2) {  // pgbench style: -t5, -P1
-                value = arg.substr(2);
-                arg = arg.substr(0, 2);
-                inline_value = true;
-            }
-            const auto it = value_options().find(arg);
-            const bool is_connection = gs::tools::ConnectionOptions::is_connection_flag(arg);
-            if (it == value_options().end() && !is_connection) throw UsageError("unknown option: " + args[i]);
-            if (!inline_value) {
-                if (i + 1 >= args.size()) throw UsageError("option " + arg + " needs a value");
-                value = args[++i];
-            }
-            if (arg == "-d" || arg == "--dbname") o.dbnames.push_back(value);
-            if (is_connection) o.connection.accept(arg, value);
-            else it->second(o, arg, value);
-            continue;
-        }
-        if (command) throw UsageError("unexpected argument: \"" + arg + "\" (the command is " +
-                                      command_name(*command) + ")");
-        command = parse_command(arg);
-        if (!command)
-            throw UsageError("unknown command: \"" + arg +
-                             "\" (explain, pull, depth, incremental, parallel, filter-change)");
+Options parse_options(const std::vector<std::string> &args) {
+  Options o;
+  std::optional<Command> command;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string arg = args[i];
+    if (arg == "--help" || arg == "-?") {
+      o.help = true;
+      return o;
     }
-    if (!command) throw UsageError("missing command (explain, pull, depth, incremental, parallel, filter-change)");
-    o.command = *command;
-    return o;
+    if (arg == "--brief") {
+      o.brief = true;
+      continue;
+    }
+    if (arg == "--together") {
+      o.together = true;
+      continue;
+    }
+    if (arg.size() > 1 && arg[0] == '-') {
+      std::string value;
+      bool inline_value = false;
+      if (arg.rfind("--", 0) == 0) {
+        if (const auto eq = arg.find('='); eq != std::string::npos) {
+          value = arg.substr(eq + 1);
+          arg = arg.substr(0, eq);
+          inline_value = true;
+        }
+      } else if (arg.size() > 2) {  // pgbench style: -t5, -P1
+        value = arg.substr(2);
+        arg = arg.substr(0, 2);
+        inline_value = true;
+      }
+      const auto it = value_options().find(arg);
+      const bool is_connection = gs::tools::ConnectionOptions::is_connection_flag(arg);
+      if (it == value_options().end() && !is_connection)
+        throw UsageError("unknown option: " + args[i]);
+      if (!inline_value) {
+        if (i + 1 >= args.size()) throw UsageError("option " + arg + " needs a value");
+        value = args[++i];
+      }
+      if (arg == "-d" || arg == "--dbname") o.dbnames.push_back(value);
+      if (is_connection)
+        o.connection.accept(arg, value);
+      else
+        it->second(o, arg, value);
+      continue;
+    }
+    if (command)
+      throw UsageError("unexpected argument: \"" + arg + "\" (the command is " +
+                       command_name(*command) + ")");
+    command = parse_command(arg);
+    if (!command)
+      throw UsageError("unknown command: \"" + arg +
+                       "\" (explain, pull, depth, incremental, parallel, filter-change)");
+  }
+  if (!command)
+    throw UsageError(
+        "missing command (explain, pull, depth, incremental, parallel, filter-change)");
+  o.command = *command;
+  return o;
 }
 
-std::vector<Table> tables_for(const Options& o) {
-    if (!o.tables.empty()) return o.tables;
-    if (o.command == Command::depth) return {Table::references};
-    if (o.command == Command::parallel) return {Table::notes, Table::references};
-    return {Table::notes, Table::references, Table::tunes};
+std::vector<Table> tables_for(const Options &o) {
+  if (!o.tables.empty()) return o.tables;
+  if (o.command == Command::depth) return {Table::references};
+  if (o.command == Command::parallel) return {Table::notes, Table::references};
+  return {Table::notes, Table::references, Table::tunes};
 }
 
-std::vector<UserKind> users_for(const Options& o) {
-    if (!o.users.empty()) return o.users;
-    if (o.command == Command::depth || o.command == Command::parallel) return {UserKind::all_genre};
-    return {UserKind::two_genre, UserKind::all_genre};
+std::vector<UserKind> users_for(const Options &o) {
+  if (!o.users.empty()) return o.users;
+  if (o.command == Command::depth || o.command == Command::parallel) return {UserKind::all_genre};
+  return {UserKind::two_genre, UserKind::all_genre};
 }
 
 std::string usage_text() {
-    const std::string commands = R"(genre-sync-bench measures the genre_sync RPCs against the seed plan's SQL.
+  const std::string commands =
+      R"(genre-sync-bench measures the genre_sync RPCs against the seed plan's SQL.
 
 Usage:
   genre-sync-bench [OPTION]... COMMAND
@@ -245,7 +272,7 @@ Commands:
                  filter; then remove it again: the move-out (removed ids)
 
 )";
-    const std::string run_and_output = R"(
+  const std::string run_and_output = R"(
 What to run:
   -t, --reps=N             interleaved repetitions of each measurement (default 3)
   --warmup=N               untimed rounds first, to warm caches and plans (default 1)
@@ -289,7 +316,7 @@ Output:
   --out=DIR                depth: directory for the CSV and SVG (default bench/out)
   -?, --help               show this help, then exit
 )";
-    return commands + std::string(gs::tools::ConnectionOptions::help()) + run_and_output;
+  return commands + std::string(gs::tools::ConnectionOptions::help()) + run_and_output;
 }
 
 }  // namespace gs::bench

@@ -16,53 +16,53 @@ enum class UserKind { two_genre, all_genre };
 // The ways of pulling rows that pull/incremental compare (see methods.hpp).
 enum class Method { seed_offset, peer_keyset, ours_keyset, ours_offset, copy_floor };
 
-const char* command_name(Command c);
-const char* table_name(Table t);
-const char* user_kind_name(UserKind u);
+const char *command_name(Command c);
+const char *table_name(Table t);
+const char *user_kind_name(UserKind u);
 
 struct Options {
-    Command command = Command::pull;
-    gs::tools::ConnectionOptions connection;
+  Command command = Command::pull;
+  gs::tools::ConnectionOptions connection;
 
-    int reps = 3;
-    int warmup = 1;               // untimed rounds before the measured ones
-    int page_size = 1000;
-    std::vector<Table> tables;    // empty: the command's default
-    std::vector<UserKind> users;  // empty: the command's default
-    std::vector<Method> methods;  // pull, incremental; empty: all of them
-    std::string two_genre_user_id, all_genre_user_id;  // empty: found in the data
-    std::optional<int> scale;     // label only; inferred from the data if absent
-    int points = 20;              // depth: pages sampled across the result
-    int delta = 100;              // incremental: rows in the small delta
-    std::string genre;            // filter-change: the genre to add; empty: chosen per user
+  int reps = 3;
+  int warmup = 1;  // untimed rounds before the measured ones
+  int page_size = 1000;
+  std::vector<Table> tables;                         // empty: the command's default
+  std::vector<UserKind> users;                       // empty: the command's default
+  std::vector<Method> methods;                       // pull, incremental; empty: all of them
+  std::string two_genre_user_id, all_genre_user_id;  // empty: found in the data
+  std::optional<int> scale;                          // label only; inferred from the data if absent
+  int points = 20;                                   // depth: pages sampled across the result
+  int delta = 100;                                   // incremental: rows in the small delta
+  std::string genre;  // filter-change: the genre to add; empty: chosen per user
 
-    // parallel
-    std::vector<int> clients = {1, 2, 4, 8};  // -c: connection counts to compare
-    int rtt_ms = 0;                           // simulated round trip per request
-    int parts_per_connection = 1;             // ranges = connections x this
-    std::vector<std::string> dbnames;         // every -d, in order: hosts for round-robin
-    bool together = false;                    // all tables' ranges in one run per P
-    bool via_pages = false;                   // walk ranges with sync_*_page, not sync_pull
+  // parallel
+  std::vector<int> clients = {1, 2, 4, 8};  // -c: connection counts to compare
+  int rtt_ms = 0;                           // simulated round trip per request
+  int parts_per_connection = 1;             // ranges = connections x this
+  std::vector<std::string> dbnames;         // every -d, in order: hosts for round-robin
+  bool together = false;                    // all tables' ranges in one run per P
+  bool via_pages = false;                   // walk ranges with sync_*_page, not sync_pull
 
-    double progress_seconds = 0;  // -P: 0 = no progress reports
-    std::string json_path;
-    bool brief = false;           // only the headline table after the header
-    std::string out_dir = "bench/out";
-    bool help = false;
+  double progress_seconds = 0;  // -P: 0 = no progress reports
+  std::string json_path;
+  bool brief = false;  // only the headline table after the header
+  std::string out_dir = "bench/out";
+  bool help = false;
 };
 
 // A command line that does not parse; main prints it with a hint to --help.
 struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
+  using std::runtime_error::runtime_error;
 };
 
 // Parses argv[1..]; options may come before or after the command.
-Options parse_options(const std::vector<std::string>& args);
+Options parse_options(const std::vector<std::string> &args);
 
 std::string usage_text();
 
 // The tables/users a command runs when none were chosen.
-std::vector<Table> tables_for(const Options& o);
-std::vector<UserKind> users_for(const Options& o);
+std::vector<Table> tables_for(const Options &o);
+std::vector<UserKind> users_for(const Options &o);
 
 }  // namespace gs::bench

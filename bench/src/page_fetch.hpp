@@ -13,30 +13,31 @@
 namespace gs::bench {
 
 struct BenchUser {
-    UserKind kind;
-    std::string id;
-    std::string genres;  // text[] literal, e.g. {celtic,jazz}
-    int genre_count = 0;
+  UserKind kind;
+  std::string id;
+  std::string genres;  // text[] literal, e.g. {celtic,jazz}
+  int genre_count = 0;
 };
 
 struct Cursor {
-    std::string timestamp, id;
+  std::string timestamp, id;
 };
 
 struct PageFetch {
-    long long rows = 0;
-    double ms = 0;
-    std::optional<Cursor> last;  // the last row's key, for the next keyset page
+  long long rows = 0;
+  double ms = 0;
+  std::optional<Cursor> last;  // the last row's key, for the next keyset page
 };
 
 // Only one of offset (offset paging) or after_id (keyset paging) is used;
 // after_timestamp without after_id is the seed's incremental meaning.
-PageFetch fetch_page(tools::PgConnection& conn, Method m, Table t, const BenchUser& user, int page_size,
-                     const std::optional<std::string>& after_timestamp, const std::optional<std::string>& after_id,
-                     long long offset, IdDigest& digest);
+PageFetch fetch_page(tools::PgConnection &conn, Method m, Table t, const BenchUser &user,
+                     int page_size, const std::optional<std::string> &after_timestamp,
+                     const std::optional<std::string> &after_id, long long offset,
+                     IdDigest &digest);
 
 // The whole result in one COPY ... TO STDOUT: the floor any pager pays.
-PageFetch fetch_copy(tools::PgConnection& conn, Table t, const BenchUser& user,
-                     const std::optional<std::string>& after_timestamp, IdDigest& digest);
+PageFetch fetch_copy(tools::PgConnection &conn, Table t, const BenchUser &user,
+                     const std::optional<std::string> &after_timestamp, IdDigest &digest);
 
 }  // namespace gs::bench

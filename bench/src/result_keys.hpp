@@ -11,6 +11,7 @@ namespace gs::bench {
 // incremental false: the first-sync result (what `pull` fetches).
 // incremental true: every row an incremental pull can see (for tunes, the
 // deleted ones too).
-std::vector<Cursor> result_keys(tools::PgConnection& conn, Table t, const BenchUser& user, bool incremental);
+std::vector<Cursor> result_keys(tools::PgConnection &conn, Table t, const BenchUser &user,
+                                bool incremental);
 
 }  // namespace gs::bench

@@ -10,15 +10,15 @@ namespace gs::bench {
 // percentile_cont, numpy's default): p in [0, 100].
 double percentile(std::vector<double> values, double p);
 double median(std::vector<double> values);
-double mean(const std::vector<double>& values);
+double mean(const std::vector<double> &values);
 // Population standard deviation, as pgbench reports it.
-double stddev(const std::vector<double>& values);
+double stddev(const std::vector<double> &values);
 
 struct Summary {
-    std::size_t count = 0;
-    double avg = 0, stddev = 0, min = 0, max = 0, p50 = 0, p95 = 0, p99 = 0;
+  std::size_t count = 0;
+  double avg = 0, stddev = 0, min = 0, max = 0, p50 = 0, p95 = 0, p99 = 0;
 };
 
-Summary summarize(const std::vector<double>& values);
+Summary summarize(const std::vector<double> &values);
 
 }  // namespace gs::bench

@@ -8,18 +8,18 @@
 namespace gs::bench {
 
 struct Point {
-    double x, y;
+  double x, y;
 };
 
 struct Series {
-    std::string name;
-    std::vector<Point> points;  // points with a non-finite y are left out
+  std::string name;
+  std::vector<Point> points;  // points with a non-finite y are left out
 };
 
 struct LinePlot {
-    std::string title, x_label, y_label;
-    std::vector<Series> series;
-    int width = 860, height = 500;
+  std::string title, x_label, y_label;
+  std::vector<Series> series;
+  int width = 860, height = 500;
 };
 
 std::string xml_escape(std::string_view s);
@@ -27,6 +27,6 @@ std::string xml_escape(std::string_view s);
 // Tick positions covering [lo, hi] at a 1-2-5 step, about `target` of them.
 std::vector<double> nice_ticks(double lo, double hi, int target);
 
-std::string render_svg(const LinePlot& plot);
+std::string render_svg(const LinePlot &plot);
 
 }  // namespace gs::bench

@@ -7,15 +7,15 @@
 namespace gs::bench {
 
 class TextTable {
-public:
-    explicit TextTable(std::vector<std::string> headers) : headers_(std::move(headers)) {}
-    // Rows shorter than the header are padded with empty cells.
-    void add_row(std::vector<std::string> cells);
-    std::string render() const;
+ public:
+  explicit TextTable(std::vector<std::string> headers) : headers_(std::move(headers)) {}
+  // Rows shorter than the header are padded with empty cells.
+  void add_row(std::vector<std::string> cells);
+  std::string render() const;
 
-private:
-    std::vector<std::string> headers_;
-    std::vector<std::vector<std::string>> rows_;
+ private:
+  std::vector<std::string> headers_;
+  std::vector<std::vector<std::string>> rows_;
 };
 
 // Fixed-point text; "-" for NaN (a statistic of nothing).

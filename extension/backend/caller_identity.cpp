@@ -65,8 +65,7 @@ void register_identity_settings() {
       "\"sub\" unless the current role is trusted.",
       &enforce_caller_identity, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
   DefineCustomStringVariable(
-      "genre_sync.trusted_roles",
-      "Roles that may call the sync functions for any user.",
+      "genre_sync.trusted_roles", "Roles that may call the sync functions for any user.",
       "Comma-separated role names, matched against current_user; superusers are always "
       "trusted.",
       &trusted_roles, "service_role", PGC_SUSET, GUC_LIST_INPUT, check_trusted_roles, nullptr,

@@ -50,15 +50,13 @@ Datum sync_tunes_page(PG_FUNCTION_ARGS) {
 }
 
 Datum sync_get_playlist_tune_genres(PG_FUNCTION_ARGS) {
-  return fenced(fcinfo, [](FunctionCallInfo f) {
-    return genres_function(f, GenreSource::playlist_tunes);
-  });
+  return fenced(fcinfo,
+                [](FunctionCallInfo f) { return genres_function(f, GenreSource::playlist_tunes); });
 }
 
 Datum sync_get_effective_genres(PG_FUNCTION_ARGS) {
-  return fenced(fcinfo, [](FunctionCallInfo f) {
-    return genres_function(f, GenreSource::effective);
-  });
+  return fenced(fcinfo,
+                [](FunctionCallInfo f) { return genres_function(f, GenreSource::effective); });
 }
 
 Datum sync_safe_horizon(PG_FUNCTION_ARGS) {

@@ -18,8 +18,8 @@ MemoryContext fence_context = nullptr;
 
 void begin_fence() {
   if (fence_context == nullptr)
-    fence_context = AllocSetContextCreate(TopMemoryContext, "genre_sync fence",
-                                          ALLOCSET_SMALL_SIZES);
+    fence_context =
+        AllocSetContextCreate(TopMemoryContext, "genre_sync fence", ALLOCSET_SMALL_SIZES);
   else
     MemoryContextReset(fence_context);
 }
@@ -40,8 +40,8 @@ constexpr Report out_of_memory{ERRCODE_OUT_OF_MEMORY, "out of memory", nullptr, 
 // MCXT_ALLOC_NO_OOM and say nullptr when memory ran out. Texts are copied
 // whole: nothing is cut, so no UTF-8 sequence is split.
 const char *copy_text(std::string_view text) noexcept {
-  auto *copy = static_cast<char *>(MemoryContextAllocExtended(
-      fence_context, text.size() + 1, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM));
+  auto *copy = static_cast<char *>(MemoryContextAllocExtended(fence_context, text.size() + 1,
+                                                              MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM));
   if (copy == nullptr) return nullptr;
   std::memcpy(copy, text.data(), text.size());
   copy[text.size()] = '\0';
@@ -100,7 +100,7 @@ Datum fenced(FunctionCallInfo fcinfo, Implementation impl) {
   ErrorData *pg_error = nullptr;
   Report report{};
   bool failed = true;
-  Datum result = (Datum) 0;
+  Datum result = (Datum)0;
   try {
     result = impl(fcinfo);
     failed = false;

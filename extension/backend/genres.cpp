@@ -7,8 +7,8 @@ extern "C" {
 #include "utils/rls.h"
 }
 
-#include "backend/caller_identity.hpp"
 #include "backend/call_args.hpp"
+#include "backend/caller_identity.hpp"
 #include "backend/fence.hpp"
 #include "backend/plan_cache.hpp"
 #include "core/error.hpp"
@@ -47,10 +47,9 @@ Datum user_genres(Oid schema, GenreSource source, Datum user_id) {
   require_genre_sources_visible(schema, user_id);
   const int slot = query_slot(source);
   Oid argtypes[] = {UUIDOID};
-  SPIPlanPtr plan = kept_plan(schema, slot, 1, argtypes, [&] {
-    return genres_query(source, quoted_schema_name(schema));
-  });
-  Datum genres = (Datum) 0;
+  SPIPlanPtr plan = kept_plan(schema, slot, 1, argtypes,
+                              [&] { return genres_query(source, quoted_schema_name(schema)); });
+  Datum genres = (Datum)0;
   guarded([&] {
     Datum values[] = {user_id};
     int rc = SPI_execute_plan(plan, values, nullptr, true, 1);
@@ -69,8 +68,8 @@ Datum filter_genres(Oid schema, const std::optional<Datum> &given, Datum user_id
 
 NormalizedGenres normalize_genres(Oid schema, Datum genres) {
   Oid argtypes[] = {TEXTARRAYOID};
-  SPIPlanPtr plan = kept_plan(schema, genre_normalize_slot, 1, argtypes,
-                              [] { return genres_normalize_query(); });
+  SPIPlanPtr plan =
+      kept_plan(schema, genre_normalize_slot, 1, argtypes, [] { return genres_normalize_query(); });
   NormalizedGenres result{};
   guarded([&] {
     Datum values[] = {genres};
@@ -90,8 +89,8 @@ std::vector<std::string> genre_list(Datum array) {
   bool *nulls = nullptr;
   int count = 0;
   guarded([&] {
-    deconstruct_array(DatumGetArrayTypeP(array), TEXTOID, -1, false, TYPALIGN_INT, &elements, &nulls,
-                      &count);
+    deconstruct_array(DatumGetArrayTypeP(array), TEXTOID, -1, false, TYPALIGN_INT, &elements,
+                      &nulls, &count);
   });
   std::vector<std::string> genres;
   genres.reserve(count);
@@ -109,7 +108,7 @@ Datum genres_function(FunctionCallInfo fcinfo, GenreSource source) {
   const Oid schema = function_schema(fcinfo);
   spi_connect();
   const Datum genres = user_genres(schema, source, user_id);
-  Datum result = (Datum) 0;
+  Datum result = (Datum)0;
   guarded([&] {
     result = SPI_datumTransfer(genres, false, -1);
     SPI_finish();

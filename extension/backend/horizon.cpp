@@ -68,8 +68,7 @@ TimestampTz oldest_stamp_in_progress() {
     if (be.type != B_BACKEND && be.type != B_BG_WORKER) continue;
     if (be.xact_start != 0 && be.xact_start < oldest) oldest = be.xact_start;
     const bool running = be.state == STATE_RUNNING || be.state == STATE_FASTPATH;
-    if (running && be.activity_start != 0 && be.activity_start < oldest)
-      oldest = be.activity_start;
+    if (running && be.activity_start != 0 && be.activity_start < oldest) oldest = be.activity_start;
   }
   return oldest;
 }
@@ -103,7 +102,7 @@ Horizon published_horizon(Oid schema) {
     bool isnull = true;
     Datum d = SPI_processed == 1
                   ? SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)
-                  : (Datum) 0;
+                  : (Datum)0;
     if (!isnull) value = DatumGetTimestamp(d);
   });
   if (!value)
@@ -174,7 +173,8 @@ Datum publish_horizon_function(FunctionCallInfo fcinfo) {
   SPIPlanPtr plan = kept_plan(schema, horizon_publish_slot, 1, argtypes, [&] {
     const std::string table = quoted_schema_name(schema) + ".sync_horizon_publication";
     // Monotonic: a late caller with an older view never moves it back.
-    return "INSERT INTO " + table + " AS p (singleton, horizon, published_at)"
+    return "INSERT INTO " + table +
+           " AS p (singleton, horizon, published_at)"
            " VALUES (true, $1, pg_catalog.now()) ON CONFLICT (singleton) DO UPDATE"
            " SET horizon = GREATEST(p.horizon, excluded.horizon),"
            " published_at = excluded.published_at";

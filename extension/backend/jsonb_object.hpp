@@ -20,7 +20,7 @@ class JsonbObject {
   void add_string(const char *key, const char *value);  // nullptr: JSON null
   void add_int(const char *key, int64 value);
   void add_bool(const char *key, bool value);
-  void begin_array(const char *key);                    // then add_element()s, end_array()
+  void begin_array(const char *key);  // then add_element()s, end_array()
   void add_element(Jsonb *value);
   void add_element_string(const char *value);
   void end_array();

@@ -30,10 +30,9 @@ namespace {
 
 // The triggers sync_enable_key_index() installs; all of them must fire, or
 // keys may be missing.
-const char *const row_table_triggers[] = {"genre_sync_key_index_insert",
-                                          "genre_sync_key_index_update",
-                                          "genre_sync_key_index_delete",
-                                          "genre_sync_key_index_truncate"};
+const char *const row_table_triggers[] = {
+    "genre_sync_key_index_insert", "genre_sync_key_index_update", "genre_sync_key_index_delete",
+    "genre_sync_key_index_truncate"};
 const char *const tune_triggers[] = {"genre_sync_key_index"};
 
 // PostgreSQL calls: runs inside guarded().
@@ -83,9 +82,10 @@ bool tune_indexes_valid(Oid schema) {
     const Form_pg_index form = reinterpret_cast<Form_pg_index>(GETSTRUCT(tuple));
     // As the planner: an index built where HOT chains were broken serves
     // only snapshots that cannot see those chains' older rows.
-    const bool usable = form->indisvalid && form->indisready && form->indislive &&
-                        (!form->indcheckxmin ||
-                         TransactionIdPrecedes(HeapTupleHeaderGetXmin(tuple->t_data), TransactionXmin));
+    const bool usable =
+        form->indisvalid && form->indisready && form->indislive &&
+        (!form->indcheckxmin ||
+         TransactionIdPrecedes(HeapTupleHeaderGetXmin(tuple->t_data), TransactionXmin));
     ReleaseSysCache(tuple);
     if (!usable) return false;
   }
@@ -123,11 +123,10 @@ bool time_order_is_by_key(Oid schema, SyncTable table) {
     HeapTuple tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index));
     if (!HeapTupleIsValid(tuple)) continue;
     const Form_pg_index form = reinterpret_cast<Form_pg_index>(GETSTRUCT(tuple));
-    if (form->indnkeyatts >= 1 && form->indkey.values[0] == ts &&
-        is_btree(index)) {
+    if (form->indnkeyatts >= 1 && form->indkey.values[0] == ts && is_btree(index)) {
       bool isnull = false;
-      const int2vector *options = reinterpret_cast<const int2vector *>(DatumGetPointer(
-          SysCacheGetAttr(INDEXRELID, tuple, Anum_pg_index_indoption, &isnull)));
+      const int2vector *options = reinterpret_cast<const int2vector *>(
+          DatumGetPointer(SysCacheGetAttr(INDEXRELID, tuple, Anum_pg_index_indoption, &isnull)));
       const bool pair = form->indnkeyatts >= 2 && form->indkey.values[1] == id &&
                         options->values[0] == options->values[1];
       if (!pair)
@@ -173,8 +172,8 @@ std::optional<DistinctGenres> distinct_genres(Datum array) {
   guarded([&] {
     for (int i = 0; i < result.count; ++i)
       distinct[i] = PointerGetDatum(cstring_to_text_with_len(genres[i].data(), genres[i].size()));
-    result.array = PointerGetDatum(
-        construct_array(distinct, result.count, TEXTOID, -1, false, TYPALIGN_INT));
+    result.array =
+        PointerGetDatum(construct_array(distinct, result.count, TEXTOID, -1, false, TYPALIGN_INT));
   });
   return result;
 }
@@ -203,7 +202,9 @@ void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args) {
   if (!args.genre_ids || !(page || (!tunes && shape.kind == QueryKind::offset_rows))) return;
   bool in_use = false;
   if (tunes)
-    guarded([&] { in_use = fires_always(schema, "tune", tune_triggers) && tune_indexes_valid(schema); });
+    guarded([&] {
+      in_use = fires_always(schema, "tune", tune_triggers) && tune_indexes_valid(schema);
+    });
   else
     in_use = keys_serve(schema, shape.table);
   if (!in_use) return;
@@ -242,8 +243,9 @@ int apply_planner_settings(const RowsShape &shape) {
   // Their costs are those of whole scans cut by LIMIT; JIT would compile
   // for the whole scan.
   set_planner_setting("jit", "off");
-  set_planner_setting(shape.access == RowsAccess::keys_by_time_merged ? "enable_nestloop" : "enable_mergejoin",
-                      "off");
+  set_planner_setting(
+      shape.access == RowsAccess::keys_by_time_merged ? "enable_nestloop" : "enable_mergejoin",
+      "off");
   return nest_level;
 }
 

@@ -96,7 +96,8 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
   const std::optional<Datum> &given_genres = call.genre_ids;
   RowsArgs args;
   args.user_id = call.user_id;
-  args.parts = parts_or_default(PG_ARGISNULL(3) ? std::nullopt : std::optional<int>(PG_GETARG_INT32(3)));
+  args.parts =
+      parts_or_default(PG_ARGISNULL(3) ? std::nullopt : std::optional<int>(PG_GETARG_INT32(3)));
   const bool has_after = !PG_ARGISNULL(4);
   // Returned as given where the first part starts at it.
   const Datum given_after = PG_GETARG_DATUM(4);
@@ -125,12 +126,15 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
   const BoundKind after = has_after ? BoundKind::timestamp : BoundKind::none;
   // The key index holds every row's key and filter: neither the rows nor
   // their tunes need reading, and the sample is of the narrow key table.
-  const RowsAccess access = keys_serve(schema, table) ? RowsAccess::keys_by_time : RowsAccess::app_tables;
+  const RowsAccess access =
+      keys_serve(schema, table) ? RowsAccess::keys_by_time : RowsAccess::app_tables;
   std::vector<PartSample> groups;
   if (sample.sampled) {
     args.sample_percent = static_cast<float>(sample.percent);
-    run_rows_query(schema, {table, QueryKind::bounds_sampled, after, BoundKind::none, BoundType::timestamp, access},
-                   args, nullptr);
+    run_rows_query(
+        schema,
+        {table, QueryKind::bounds_sampled, after, BoundKind::none, BoundType::timestamp, access},
+        args, nullptr);
     groups = read_groups();
     // Too few of the user's rows in the sample to cut by evenly: the user
     // has a small share of the table, so reading their rows whole costs
@@ -138,7 +142,8 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
     if (total_rows(groups) < min_sampled_rows_per_part * args.parts) sample = {false, 100};
   }
   if (!sample.sampled) {
-    run_rows_query(schema, {table, QueryKind::bounds, after, BoundKind::none, BoundType::timestamp, access},
+    run_rows_query(schema,
+                   {table, QueryKind::bounds, after, BoundKind::none, BoundType::timestamp, access},
                    args, nullptr);
     groups = read_groups();
   }
@@ -158,14 +163,14 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
       Cursor position = range.after->key;
       if (!range.after->has_id) position.id.fill(0xff);
       part_state.position = position;
-      part_state.moves_seen = horizon.value ? *horizon.value + postgres_epoch_unix_micros : position.unix_micros;
+      part_state.moves_seen =
+          horizon.value ? *horizon.value + postgres_epoch_unix_micros : position.unix_micros;
       after_cursor = format_sync_state(part_state);
     }
     // The caller's own timestamp where the first part starts after it.
-    const TimestampTz after_instant =
-        !range.after ? 0
-        : range.after->has_id ? key_instant(range.after->key)
-                              : DatumGetTimestampTz(given_after);
+    const TimestampTz after_instant = !range.after          ? 0
+                                      : range.after->has_id ? key_instant(range.after->key)
+                                                            : DatumGetTimestampTz(given_after);
     rows.push_back({range, after_cursor, range.until ? format_cursor(*range.until) : std::string(),
                     after_instant, range.until ? key_instant(*range.until) : 0});
   }
@@ -175,8 +180,9 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
     for (const BoundsRow &row : rows) {
       const PartRange &range = row.range;
       Datum values[8] = {};
-      bool nulls[8] = {false, !range.after, !range.after || !range.after->has_id, !range.until,
-                       !range.until, !range.after, !range.until, false};
+      bool nulls[8] = {false,        !range.after, !range.after || !range.after->has_id,
+                       !range.until, !range.until, !range.after,
+                       !range.until, false};
       values[0] = Int32GetDatum(range.part);
       if (range.after) {
         values[1] = TimestampTzGetDatum(row.after_instant);
@@ -193,7 +199,7 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
     }
     SPI_finish();
   });
-  return (Datum) 0;
+  return (Datum)0;
 }
 
 }  // namespace gs::backend

@@ -27,5 +27,6 @@ extern "C" {
 // Supporting one means checking those places and running the whole test
 // suite against it (docs/design.md, "Supported versions").
 #if PG_VERSION_NUM < 150000 || PG_VERSION_NUM >= 160000
-#error "genre_sync is checked against PostgreSQL 15 only: these headers are of another major version (PG_VERSION_NUM)"
+#error \
+    "genre_sync is checked against PostgreSQL 15 only: these headers are of another major version (PG_VERSION_NUM)"
 #endif

@@ -44,8 +44,8 @@ SPIPlanPtr cached_plan(Oid schema, int slot) {
   return plans_schema == schema ? plans[slot] : nullptr;
 }
 
-SPIPlanPtr prepare_kept_plan(Oid schema, int slot, const std::string &sql, int nargs,
-                             Oid *argtypes, int cursor_options) {
+SPIPlanPtr prepare_kept_plan(Oid schema, int slot, const std::string &sql, int nargs, Oid *argtypes,
+                             int cursor_options) {
   forget_plans_of_other_schema(schema);
   const char *text = sql.c_str();
   guarded([&] {

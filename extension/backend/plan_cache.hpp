@@ -18,8 +18,8 @@ SPIPlanPtr cached_plan(Oid schema, int slot);
 // Prepares sql and keeps it in `slot`. Requires an SPI connection.
 // cursor_options: 0, or CURSOR_OPT_GENERIC_PLAN to plan once for every
 // parameter value instead of letting the plan cache choose per call.
-SPIPlanPtr prepare_kept_plan(Oid schema, int slot, const std::string &sql, int nargs,
-                             Oid *argtypes, int cursor_options = 0);
+SPIPlanPtr prepare_kept_plan(Oid schema, int slot, const std::string &sql, int nargs, Oid *argtypes,
+                             int cursor_options = 0);
 
 // The kept plan for `slot`; make_sql() builds its text only on first use.
 template <typename MakeSql>

@@ -9,8 +9,8 @@
 extern "C" {
 #include "catalog/pg_class.h"
 #include "utils/json.h"
-#include "utils/syscache.h"
 #include "utils/jsonb.h"
+#include "utils/syscache.h"
 }
 
 #include "backend/call_args.hpp"
@@ -18,8 +18,8 @@ extern "C" {
 #include "backend/fence.hpp"
 #include "backend/genres.hpp"
 #include "backend/horizon.hpp"
-#include "backend/key_index.hpp"
 #include "backend/jsonb_object.hpp"
+#include "backend/key_index.hpp"
 #include "backend/plan_cache.hpp"
 #include "backend/rows_query.hpp"
 #include "backend/settings.hpp"
@@ -48,13 +48,14 @@ void set_range(RowsShape &shape, RowsArgs &args, const std::optional<Cursor> &af
 }
 
 Datum genre_array(const std::vector<std::string> &genres) {
-  Datum array = (Datum) 0;
+  Datum array = (Datum)0;
   guarded([&] {
     Datum *elements = static_cast<Datum *>(palloc(sizeof(Datum) * (genres.size() + 1)));
     for (std::size_t i = 0; i < genres.size(); ++i)
-      elements[i] = PointerGetDatum(cstring_to_text_with_len(genres[i].data(), static_cast<int>(genres[i].size())));
-    array = PointerGetDatum(
-        construct_array(elements, static_cast<int>(genres.size()), TEXTOID, -1, false, TYPALIGN_INT));
+      elements[i] = PointerGetDatum(
+          cstring_to_text_with_len(genres[i].data(), static_cast<int>(genres[i].size())));
+    array = PointerGetDatum(construct_array(elements, static_cast<int>(genres.size()), TEXTOID, -1,
+                                            false, TYPALIGN_INT));
   });
   return array;
 }
@@ -69,12 +70,13 @@ void as_moves_owner(Oid schema, Fn &&fn) {
   int saved_context = 0;
   guarded([&] {
     GetUserIdAndSecContext(&saved_user, &saved_context);
-    HeapTuple rel = SearchSysCache1(RELOID, ObjectIdGetDatum(get_relname_relid("sync_move", schema)));
+    HeapTuple rel =
+        SearchSysCache1(RELOID, ObjectIdGetDatum(get_relname_relid("sync_move", schema)));
     if (!HeapTupleIsValid(rel)) elog(ERROR, "genre_sync's table sync_move is missing");
     const Oid owner = reinterpret_cast<Form_pg_class>(GETSTRUCT(rel))->relowner;
     ReleaseSysCache(rel);
-    SetUserIdAndSecContext(owner, saved_context | SECURITY_LOCAL_USERID_CHANGE |
-                                      SECURITY_RESTRICTED_OPERATION);
+    SetUserIdAndSecContext(
+        owner, saved_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
   });
   try {
     fn();
@@ -116,8 +118,12 @@ void read_moves(Oid schema, SyncTable table, const FilterChange &change, Datum u
                               [&] { return moves_window_query(quoted_schema_name(schema)); });
   as_moves_owner(schema, [&] {
     guarded([&] {
-      Datum values[] = {unix_timestamp(change.moves_from), unix_timestamp(change.moves_to), user_id,
-                        relevant_genres, CStringGetTextDatum(table_name(table)), *args.change_genres};
+      Datum values[] = {unix_timestamp(change.moves_from),
+                        unix_timestamp(change.moves_to),
+                        user_id,
+                        relevant_genres,
+                        CStringGetTextDatum(table_name(table)),
+                        *args.change_genres};
       if (SPI_execute_plan(plan, values, nullptr, true, 0) != SPI_OK_SELECT)
         elog(ERROR, "reading moved rows failed");
       const uint64 n = SPI_processed;
@@ -137,7 +143,8 @@ void read_moves(Oid schema, SyncTable table, const FilterChange &change, Datum u
       }
       Datum arrays[4];
       for (int k = 0; k < 4; ++k)
-        arrays[k] = PointerGetDatum(construct_array(ids[k], counts[k], UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
+        arrays[k] = PointerGetDatum(
+            construct_array(ids[k], counts[k], UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
       args.moved_tunes = arrays[0];
       args.seen_tunes = arrays[1];
       args.moved_rows = arrays[2];
@@ -271,8 +278,10 @@ Datum pull_function(FunctionCallInfo fcinfo) {
   const bool has_more = catch_up || page.has_more;
 
   std::string next_cursor;
-  if (state) next_cursor = format_sync_state(*state);
-  else if (cursor_text) next_cursor = *cursor_text;
+  if (state)
+    next_cursor = format_sync_state(*state);
+  else if (cursor_text)
+    next_cursor = *cursor_text;
   const char *next = next_cursor.empty() ? nullptr : next_cursor.c_str();
   const char *cursor_given = cursor_text ? cursor_text->c_str() : nullptr;
   const char *until_cursor = until_text ? until_text->c_str() : nullptr;
@@ -280,7 +289,7 @@ Datum pull_function(FunctionCallInfo fcinfo) {
   // (rows at the horizon itself are not returned until it moves past them).
   const std::string horizon_cursor = horizon_position(horizon);
 
-  Datum result = (Datum) 0;
+  Datum result = (Datum)0;
   guarded([&] {
     JsonbObject envelope;
     envelope.add_string("table", table_name(table));
@@ -295,7 +304,8 @@ Datum pull_function(FunctionCallInfo fcinfo) {
     for (uint64 i = 0; i < page.count; ++i) {
       bool isnull = false;
       SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
-      if (isnull) envelope.add_element_string(SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3));
+      if (isnull)
+        envelope.add_element_string(SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3));
     }
     envelope.end_array();
     envelope.add_int("row_count", static_cast<int64>(page.count));
@@ -304,10 +314,10 @@ Datum pull_function(FunctionCallInfo fcinfo) {
     envelope.add_string("next_cursor", next);
     envelope.add_string("cursor", cursor_given);
     envelope.add_string("until", until_cursor);
-    envelope.add_string("horizon",
-                        horizon.value ? JsonEncodeDateTime(nullptr, TimestampGetDatum(*horizon.value),
-                                                           TIMESTAMPOID, nullptr)
-                                      : nullptr);
+    envelope.add_string(
+        "horizon", horizon.value ? JsonEncodeDateTime(nullptr, TimestampGetDatum(*horizon.value),
+                                                      TIMESTAMPOID, nullptr)
+                                 : nullptr);
     envelope.add_string("horizon_cursor", horizon.value ? horizon_cursor.c_str() : nullptr);
     envelope.add_string("horizon_source", horizon.source);
     envelope.add_string("horizon_reason", horizon.reason);
@@ -345,7 +355,7 @@ Datum range_checksum_function(FunctionCallInfo fcinfo) {
   char checksum[17];
   std::snprintf(checksum, sizeof checksum, "%016llx", std::stoull(sum));
 
-  Datum result = (Datum) 0;
+  Datum result = (Datum)0;
   guarded([&] {
     TupleDesc desc = nullptr;
     if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE)

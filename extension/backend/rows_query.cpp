@@ -12,7 +12,7 @@ namespace {
 
 void set_param(ParamListInfo params, RowsParam which, std::optional<Datum> value, Oid type) {
   ParamExternData &p = params->params[which - 1];
-  p.value = value.value_or((Datum) 0);
+  p.value = value.value_or((Datum)0);
   p.isnull = !value.has_value();
   p.pflags = PARAM_FLAG_CONST;
   p.ptype = type;
@@ -25,11 +25,10 @@ std::optional<Datum> if_given(bool given, Datum value) {
 }  // namespace
 
 void run_rows_query(Oid schema, const RowsShape &shape, const RowsArgs &args, DestReceiver *dest) {
-  const Oid bound_type =
-      shape.bound_type == BoundType::timestamp ? TIMESTAMPOID : TIMESTAMPTZOID;
-  Oid argtypes[rows_param_count] = {UUIDOID, TEXTARRAYOID, bound_type,   UUIDOID,
-                                    bound_type, UUIDOID,  INT4OID,      INT4OID,
-                                    TIMESTAMPOID, INT4OID, FLOAT4OID, TEXTARRAYOID,
+  const Oid bound_type = shape.bound_type == BoundType::timestamp ? TIMESTAMPOID : TIMESTAMPTZOID;
+  Oid argtypes[rows_param_count] = {UUIDOID,      TEXTARRAYOID, bound_type,   UUIDOID,
+                                    bound_type,   UUIDOID,      INT4OID,      INT4OID,
+                                    TIMESTAMPOID, INT4OID,      FLOAT4OID,    TEXTARRAYOID,
                                     UUIDARRAYOID, UUIDARRAYOID, UUIDARRAYOID, UUIDARRAYOID};
   SPIPlanPtr plan = kept_plan(
       schema, query_slot(shape), rows_param_count, argtypes,

@@ -20,17 +20,15 @@ PG_MODULE_MAGIC;
 void _PG_init(void);
 
 void _PG_init(void) {
-  DefineCustomIntVariable("genre_sync.max_page_size",
-                          "Largest p_limit the genre_sync page functions accept.",
-                          "Bounds the rows one call materializes; a larger p_limit is an error.",
-                          &gs::backend::max_page_size, 10000, 1, INT_MAX, PGC_USERSET, 0,
-                          nullptr, nullptr, nullptr);
+  DefineCustomIntVariable(
+      "genre_sync.max_page_size", "Largest p_limit the genre_sync page functions accept.",
+      "Bounds the rows one call materializes; a larger p_limit is an error.",
+      &gs::backend::max_page_size, 10000, 1, INT_MAX, PGC_USERSET, 0, nullptr, nullptr, nullptr);
   gs::backend::register_identity_settings();
-  DefineCustomStringVariable("genre_sync.stamp_time_zone",
-                             "TimeZone in which the app's rows are stamped with now().",
-                             "The safe horizon is a last_modified_at value in this zone.",
-                             &gs::backend::stamp_time_zone, "UTC", PGC_SUSET, 0, nullptr,
-                             nullptr, nullptr);
+  DefineCustomStringVariable(
+      "genre_sync.stamp_time_zone", "TimeZone in which the app's rows are stamped with now().",
+      "The safe horizon is a last_modified_at value in this zone.", &gs::backend::stamp_time_zone,
+      "UTC", PGC_SUSET, 0, nullptr, nullptr, nullptr);
   DefineCustomIntVariable("genre_sync.horizon_margin",
                           "How far the safe horizon stays behind the oldest running transaction.",
                           "Covers the instant between a transaction taking its start time and "

@@ -2,8 +2,8 @@
 
 #include <optional>
 
-#include "backend/caller_identity.hpp"
 #include "backend/call_args.hpp"
+#include "backend/caller_identity.hpp"
 #include "backend/fence.hpp"
 #include "backend/genres.hpp"
 #include "backend/horizon.hpp"
@@ -37,8 +37,7 @@ Datum run_page(FunctionCallInfo fcinfo, RowsShape shape, RowsArgs &args) {
     ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
     dest = CreateTuplestoreDestReceiver();
     SetTuplestoreDestReceiverParams(dest, rsinfo->setResult,
-                                    rsinfo->econtext->ecxt_per_query_memory, false,
-                                    rsinfo->setDesc,
+                                    rsinfo->econtext->ecxt_per_query_memory, false, rsinfo->setDesc,
                                     "query result does not match the table's row type");
   });
   run_rows_query(schema, shape, args, dest);
@@ -46,7 +45,7 @@ Datum run_page(FunctionCallInfo fcinfo, RowsShape shape, RowsArgs &args) {
     dest->rDestroy(dest);
     SPI_finish();
   });
-  return (Datum) 0;
+  return (Datum)0;
 }
 
 }  // namespace

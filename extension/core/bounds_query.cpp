@@ -22,8 +22,9 @@ std::string bounds_query(const RowsShape &shape, const std::string &rows,
       // (its tune join above all) for a few thousand rows. A fixed seed
       // gives the same bounds for the same data.
       keys = schema + "." + table_name(shape.table) + " s TABLESAMPLE BERNOULLI (" +
-             rows_param(param_sample_percent) + ") REPEATABLE (0) CROSS JOIN LATERAL (SELECT f.last_modified_at, f.id FROM (" +
-             rows + ") f WHERE f.id OPERATOR(pg_catalog.=) s.id OFFSET 0) k";
+             rows_param(param_sample_percent) +
+             ") REPEATABLE (0) CROSS JOIN LATERAL (SELECT f.last_modified_at, f.id FROM (" + rows +
+             ") f WHERE f.id OPERATOR(pg_catalog.=) s.id OFFSET 0) k";
       break;
     default: throw std::logic_error("not a bounds shape");
   }
@@ -35,11 +36,14 @@ std::string bounds_query(const RowsShape &shape, const std::string &rows,
   // could not deliver.
   const std::string last = " ORDER BY q.last_modified_at DESC, q.id DESC))[1]";
   return "SELECT q.part, pg_catalog.count(*),"
-         " (pg_catalog.array_agg(q.last_modified_at" + last + ","
-         " (pg_catalog.array_agg(q.id" + last +
-         " FROM (SELECT pg_catalog.ntile(" + rows_param(param_parts) +
+         " (pg_catalog.array_agg(q.last_modified_at" +
+         last +
+         ","
+         " (pg_catalog.array_agg(q.id" +
+         last + " FROM (SELECT pg_catalog.ntile(" + rows_param(param_parts) +
          ") OVER (ORDER BY k.last_modified_at, k.id) AS part, k.last_modified_at, k.id"
-         " FROM " + keys + " WHERE k.last_modified_at OPERATOR(pg_catalog.<) " + rows_param(param_horizon) +
+         " FROM " +
+         keys + " WHERE k.last_modified_at OPERATOR(pg_catalog.<) " + rows_param(param_horizon) +
          ") q GROUP BY q.part ORDER BY q.part";
 }
 

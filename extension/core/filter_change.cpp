@@ -26,7 +26,8 @@ SyncState start_state(const std::optional<PullCursor> &cursor,
 std::vector<std::string> genres_changed(const std::vector<std::string> &a,
                                         const std::vector<std::string> &b) {
   std::vector<std::string> changed;
-  std::set_symmetric_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(changed));
+  std::set_symmetric_difference(a.begin(), a.end(), b.begin(), b.end(),
+                                std::back_inserter(changed));
   return changed;
 }
 

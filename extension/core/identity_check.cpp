@@ -27,8 +27,7 @@ const char *const trusted_hint =
 }  // namespace
 
 bool carries_identity(const RequestIdentity &request) {
-  return !request.claims.empty() || !request.legacy_sub.empty() ||
-         !request.legacy_role.empty();
+  return !request.claims.empty() || !request.legacy_sub.empty() || !request.legacy_role.empty();
 }
 
 void require_request_user(const RequestIdentity &request, const UuidBytes &user_id,
@@ -48,8 +47,7 @@ void require_request_user(const RequestIdentity &request, const UuidBytes &user_
                     " and " + role_text + " is not trusted.",
                 trusted_hint);
   if (parse_uuid(*claims.sub) != user_id)
-    throw Error(sqlstate::insufficient_privilege,
-                "p_user_id does not match the authenticated user",
+    throw Error(sqlstate::insufficient_privilege, "p_user_id does not match the authenticated user",
                 "p_user_id is " + uuid_text(user_id) + ", the request's \"sub\" claim is \"" +
                     *claims.sub + "\", and " + role_text + " is not trusted.",
                 trusted_hint);

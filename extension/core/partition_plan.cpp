@@ -53,7 +53,8 @@ std::vector<PartRange> plan_ranges(const std::vector<PartSample> &groups, int pa
   for (int part = 1; part <= parts; ++part) {
     PartRange range{part, after, std::nullopt, 0};
     if (part <= counted)
-      range.estimated_rows = std::llround(static_cast<double>(groups[part - 1].rows) * 100 / sample_percent);
+      range.estimated_rows =
+          std::llround(static_cast<double>(groups[part - 1].rows) * 100 / sample_percent);
     if (part < parts) {
       range.until = part <= counted ? groups[part - 1].last : fallback;
       after = AfterBound{*range.until, true};

@@ -34,9 +34,9 @@ int bound_index(BoundKind kind) {
 // The seed's filter on the genre columns of `alias`: a tune (note and
 // reference rows take it from their tune; tunes from themselves) or a key.
 std::string genre_filter(const std::string &alias) {
-  return "((" + alias + ".genre OPERATOR(pg_catalog.=) ANY (" + rows_param(param_genre_ids) + ") AND " +
-         alias + ".private_for IS NULL) OR " + alias + ".private_for OPERATOR(pg_catalog.=) " +
-         rows_param(param_user_id) + ")";
+  return "((" + alias + ".genre OPERATOR(pg_catalog.=) ANY (" + rows_param(param_genre_ids) +
+         ") AND " + alias + ".private_for IS NULL) OR " + alias +
+         ".private_for OPERATOR(pg_catalog.=) " + rows_param(param_user_id) + ")";
 }
 
 // `row` is the alias of the table whose (last_modified_at, id) pages. Both
@@ -60,7 +60,8 @@ std::string key_bounds(const RowsShape &shape, const std::string &alias) {
   std::string sql = bound(shape.after, alias, ">", param_after_ts, param_after_id) +
                     bound(shape.until, alias, "<=", param_until_ts, param_until_id);
   if (shape.kind != QueryKind::offset_rows)
-    sql += " AND " + alias + ".last_modified_at OPERATOR(pg_catalog.<) " + rows_param(param_horizon);
+    sql +=
+        " AND " + alias + ".last_modified_at OPERATOR(pg_catalog.<) " + rows_param(param_horizon);
   return sql;
 }
 
@@ -93,10 +94,12 @@ std::string tunes_by_genre(const RowsShape &shape, const std::string &schema) {
   if (shape.access != RowsAccess::keys_by_genre || shape.kind == QueryKind::offset_rows)
     throw std::logic_error("tunes are read by genre only, and have no drop-in");
   // As filtered_rows: a first sync has no use for deleted tunes.
-  const std::string live = shape.after == BoundKind::none || shape.first_sync ? " AND NOT t.deleted" : "";
+  const std::string live =
+      shape.after == BoundKind::none || shape.first_sync ? " AND NOT t.deleted" : "";
   const std::string tail = live + key_bounds(shape, "t") +
                            " ORDER BY t.last_modified_at, t.id LIMIT " + rows_param(param_limit);
-  return "SELECT s.* FROM (" + genre_streams(shape, "SELECT t.* FROM " + schema + ".tune t", "t", "", tail) +
+  return "SELECT s.* FROM (" +
+         genre_streams(shape, "SELECT t.* FROM " + schema + ".tune t", "t", "", tail) +
          ") s ORDER BY s.last_modified_at, s.id";
 }
 
@@ -108,14 +111,16 @@ std::string tunes_by_genre(const RowsShape &shape, const std::string &schema) {
 std::string keyed_rows(const RowsShape &shape, const std::string &schema) {
   const bool offset = shape.kind == QueryKind::offset_rows;
   const bool bounds = shape.kind == QueryKind::bounds || shape.kind == QueryKind::bounds_sampled;
-  if (shape.kind != QueryKind::keyset_rows && shape.kind != QueryKind::envelope && !offset && !bounds)
+  if (shape.kind != QueryKind::keyset_rows && shape.kind != QueryKind::envelope && !offset &&
+      !bounds)
     throw std::logic_error("the key index serves pages and bounds only");
   if (shape.table == SyncTable::tune) return tunes_by_genre(shape, schema);
   const std::string table = table_name(shape.table);
   const std::string keys = schema + "." + key_table_name(shape.table) + " k";
-  const std::string own_rows =
-      " AND (k.user_ref IS NULL OR k.user_ref OPERATOR(pg_catalog.=) " + rows_param(param_user_id) + ")";
-  const std::string page = " LIMIT " + rows_param(param_limit) + " OFFSET " + rows_param(param_offset);
+  const std::string own_rows = " AND (k.user_ref IS NULL OR k.user_ref OPERATOR(pg_catalog.=) " +
+                               rows_param(param_user_id) + ")";
+  const std::string page =
+      " LIMIT " + rows_param(param_limit) + " OFFSET " + rows_param(param_offset);
   const std::string by_key = " ORDER BY k.last_modified_at, k.id";
   // Each key's row by primary key alone: with an equality on
   // last_modified_at the planner may look rows up through an index on that
@@ -133,16 +138,17 @@ std::string keyed_rows(const RowsShape &shape, const std::string &schema) {
       " WHERE k.tune_live AND (k.genre OPERATOR(pg_catalog.=) ANY (" + rows_param(param_genre_ids) +
       ") OR k.private_for OPERATOR(pg_catalog.=) " + rows_param(param_user_id) + ")" + own_rows;
   if (bounds) {
-    if (shape.access != RowsAccess::keys_by_time) throw std::logic_error("bounds read the keys by time");
+    if (shape.access != RowsAccess::keys_by_time)
+      throw std::logic_error("bounds read the keys by time");
     // The user's keys alone, or those of a Bernoulli sample of the key
     // table: no row of the table, no tune is read. The seed's form of the
     // filter (a public key's genre implies private_for IS NULL; said, it
     // lets a user of few genres read the genre and private indexes in a
     // BitmapOr instead of every key).
-    const std::string sample = shape.kind == QueryKind::bounds_sampled
-                                   ? " TABLESAMPLE BERNOULLI (" + rows_param(param_sample_percent) +
-                                         ") REPEATABLE (0)"
-                                   : "";
+    const std::string sample =
+        shape.kind == QueryKind::bounds_sampled
+            ? " TABLESAMPLE BERNOULLI (" + rows_param(param_sample_percent) + ") REPEATABLE (0)"
+            : "";
     return "SELECT k.last_modified_at, k.id FROM " + keys + sample + " WHERE k.tune_live AND " +
            genre_filter("k") + own_rows +
            bound(shape.after, "k", ">", param_after_ts, param_after_id) +
@@ -161,8 +167,9 @@ std::string keyed_rows(const RowsShape &shape, const std::string &schema) {
     // merge on that column only and rescan runs of equal timestamps.
     return "SELECT r.* FROM " + keys + " JOIN " + schema + "." + table +
            " r ON r.last_modified_at OPERATOR(pg_catalog.=) k.last_modified_at"
-           " AND r.id OPERATOR(pg_catalog.=) k.id" + time_filter + key_bounds(shape, "k") +
-           key_bounds(shape, "r") + " ORDER BY r.last_modified_at, r.id";
+           " AND r.id OPERATOR(pg_catalog.=) k.id" +
+           time_filter + key_bounds(shape, "k") + key_bounds(shape, "r") +
+           " ORDER BY r.last_modified_at, r.id";
   }
   // keys_by_genre. The drop-ins' streams hold the offset too.
   const std::string stream_order =
@@ -236,39 +243,49 @@ std::string change_rows(const RowsShape &shape, const std::string &schema) {
       "c.genre" + eq + "ANY (" + change_genres + ") AND c.private_for IS NULL AND NOT c.deleted";
   std::string candidates;
   if (tunes) {
-    candidates = "SELECT c.id FROM " + table + " c WHERE " + by_genre + " UNION SELECT m.id FROM pg_catalog.unnest(" +
-                 rows_param(param_moved_tunes) + ") m(id) WHERE m.id" + eq + "ANY (" + rows_param(param_seen_tunes) +
-                 ") OR EXISTS (SELECT FROM " + table + " c WHERE c.id" + eq + "m.id AND " + tune_concerns_user + ")";
+    candidates = "SELECT c.id FROM " + table + " c WHERE " + by_genre +
+                 " UNION SELECT m.id FROM pg_catalog.unnest(" + rows_param(param_moved_tunes) +
+                 ") m(id) WHERE m.id" + eq + "ANY (" + rows_param(param_seen_tunes) +
+                 ") OR EXISTS (SELECT FROM " + table + " c WHERE c.id" + eq + "m.id AND " +
+                 tune_concerns_user + ")";
   } else {
-    candidates = "SELECT x.id FROM " + schema + ".tune c JOIN " + table + " x ON x.tune_ref" + eq + "c.id WHERE " +
-                 by_genre + " AND " + own + " UNION SELECT x.id FROM " + table + " x LEFT JOIN " + schema +
-                 ".tune c ON c.id" + eq + "x.tune_ref WHERE x.tune_ref" + eq + "ANY (" +
-                 rows_param(param_moved_tunes) + ") AND (x.tune_ref" + eq + "ANY (" + rows_param(param_seen_tunes) +
-                 ") OR " + tune_concerns_user + ") AND " + own + " UNION SELECT m.id FROM pg_catalog.unnest(" +
-                 rows_param(param_moved_rows) + ") m(id) WHERE m.id" + eq + "ANY (" + rows_param(param_seen_rows) +
-                 ") OR EXISTS (SELECT FROM " + table + " x WHERE x.id" + eq + "m.id AND " + own + ")";
+    candidates = "SELECT x.id FROM " + schema + ".tune c JOIN " + table + " x ON x.tune_ref" + eq +
+                 "c.id WHERE " + by_genre + " AND " + own + " UNION SELECT x.id FROM " + table +
+                 " x LEFT JOIN " + schema + ".tune c ON c.id" + eq + "x.tune_ref WHERE x.tune_ref" +
+                 eq + "ANY (" + rows_param(param_moved_tunes) + ") AND (x.tune_ref" + eq + "ANY (" +
+                 rows_param(param_seen_tunes) + ") OR " + tune_concerns_user + ") AND " + own +
+                 " UNION SELECT m.id FROM pg_catalog.unnest(" + rows_param(param_moved_rows) +
+                 ") m(id) WHERE m.id" + eq + "ANY (" + rows_param(param_seen_rows) +
+                 ") OR EXISTS (SELECT FROM " + table + " x WHERE x.id" + eq + "m.id AND " + own +
+                 ")";
   }
   const std::string tune_alias = tunes ? "r" : "t";
-  std::string in_filter = "COALESCE(" + genre_filter(tune_alias) + " AND NOT " + tune_alias + ".deleted";
+  std::string in_filter =
+      "COALESCE(" + genre_filter(tune_alias) + " AND NOT " + tune_alias + ".deleted";
   if (!tunes) in_filter += " AND (r.user_ref IS NULL OR r.user_ref" + eq + user + ")";
   in_filter += ", false)";
   const std::string key = "COALESCE(r.last_modified_at, '-infinity'::pg_catalog.timestamp)";
-  std::string sql = "SELECT CASE WHEN q.in_filter THEN pg_catalog.to_jsonb(q.r) END, q.key, q.id"
-                    " FROM (SELECT r, " + key + " AS key, k.id, " + in_filter + " AS in_filter FROM (" +
-                    candidates + ") k LEFT JOIN " + table + " r ON r.id" + eq + "k.id";
+  std::string sql =
+      "SELECT CASE WHEN q.in_filter THEN pg_catalog.to_jsonb(q.r) END, q.key, q.id"
+      " FROM (SELECT r, " +
+      key + " AS key, k.id, " + in_filter + " AS in_filter FROM (" + candidates + ") k LEFT JOIN " +
+      table + " r ON r.id" + eq + "k.id";
   if (!tunes) sql += " LEFT JOIN " + schema + ".tune t ON t.id" + eq + "r.tune_ref";
   sql += " WHERE true";
   if (shape.after == BoundKind::timestamp_and_id)
     sql += " AND (" + key + ", k.id) OPERATOR(pg_catalog.>) (" + rows_param(param_after_ts) + ", " +
            rows_param(param_after_id) + ")";
   sql += " AND (NOT " + in_filter + " OR (" + key + ", k.id) OPERATOR(pg_catalog.<=) (" +
-         rows_param(param_until_ts) + ", " + rows_param(param_until_id) + "))"
-         " ORDER BY " + key + ", k.id LIMIT " + rows_param(param_limit) + ") q";
+         rows_param(param_until_ts) + ", " + rows_param(param_until_id) +
+         "))"
+         " ORDER BY " +
+         key + ", k.id LIMIT " + rows_param(param_limit) + ") q";
   return sql;
 }
 
 std::string unix_micros(const std::string &ts) {
-  return "(pg_catalog.extract('epoch', " + ts + ") OPERATOR(pg_catalog.*) 1000000)::pg_catalog.int8";
+  return "(pg_catalog.extract('epoch', " + ts +
+         ") OPERATOR(pg_catalog.*) 1000000)::pg_catalog.int8";
 }
 
 }  // namespace
@@ -329,8 +346,7 @@ std::string rows_query(const RowsShape &shape, const std::string &schema) {
     case QueryKind::offset_rows:
       if (shape.access != RowsAccess::app_tables) return rows;  // the page already
       return rows + " LIMIT " + rows_param(param_limit) + " OFFSET " + rows_param(param_offset);
-    case QueryKind::keyset_rows:
-      return rows + " LIMIT " + rows_param(param_limit);
+    case QueryKind::keyset_rows: return rows + " LIMIT " + rows_param(param_limit);
     case QueryKind::envelope:
       // Each row as jsonb beside its key, in key order, one row past the page
       // (has_more without another round trip). The caller puts the page's
@@ -344,16 +360,18 @@ std::string rows_query(const RowsShape &shape, const std::string &schema) {
       // modulo 2^64, so the order of rows does not matter.
       const std::string row_hash =
           "('x' OPERATOR(pg_catalog.||) pg_catalog.substr(pg_catalog.md5(q.id::pg_catalog.text"
-          " OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) " + unix_micros("q.last_modified_at") +
+          " OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) " +
+          unix_micros("q.last_modified_at") +
           "::pg_catalog.text), 1, 16))::pg_catalog.bit(64)::pg_catalog.int8::pg_catalog.numeric";
       const std::string two_to_64 = "18446744073709551616::pg_catalog.numeric";
-      return "SELECT pg_catalog.count(*), ((COALESCE(pg_catalog.sum(" + row_hash + "), 0)"
-             " OPERATOR(pg_catalog.%) " + two_to_64 + ") OPERATOR(pg_catalog.+) " + two_to_64 +
-             ") OPERATOR(pg_catalog.%) " + two_to_64 + " FROM (" + rows + ") q";
+      return "SELECT pg_catalog.count(*), ((COALESCE(pg_catalog.sum(" + row_hash +
+             "), 0)"
+             " OPERATOR(pg_catalog.%) " +
+             two_to_64 + ") OPERATOR(pg_catalog.+) " + two_to_64 + ") OPERATOR(pg_catalog.%) " +
+             two_to_64 + " FROM (" + rows + ") q";
     }
     case QueryKind::bounds:
-    case QueryKind::bounds_sampled:
-      return bounds_query(shape, rows, schema);
+    case QueryKind::bounds_sampled: return bounds_query(shape, rows, schema);
     case QueryKind::change: break;
   }
   throw std::logic_error("bad QueryKind");
@@ -370,35 +388,43 @@ std::string genres_query(GenreSource source, const std::string &schema) {
   if (source == GenreSource::effective)
     sources = "SELECT s.genre_id FROM " + schema +
               ".user_genre_selection s WHERE s.user_id OPERATOR(pg_catalog.=) $1"
-              " UNION SELECT p.genre_default FROM " + schema +
+              " UNION SELECT p.genre_default FROM " +
+              schema +
               ".playlist p WHERE p.user_ref OPERATOR(pg_catalog.=) $1 AND NOT p.deleted"
               " AND p.genre_default IS NOT NULL"
-              " UNION " + playlist_tunes;
+              " UNION " +
+              playlist_tunes;
   return "SELECT COALESCE(pg_catalog.array_agg(DISTINCT g.genre COLLATE \"C\""
-         " ORDER BY g.genre COLLATE \"C\"), '{}'::pg_catalog.text[]) FROM (" + sources +
-         ") g(genre)";
+         " ORDER BY g.genre COLLATE \"C\"), '{}'::pg_catalog.text[]) FROM (" +
+         sources + ") g(genre)";
 }
 
 std::string genres_normalize_query() {
   return "SELECT s.a, pg_catalog.md5(pg_catalog.array_to_string(s.a, E'\\n')) FROM"
-         " (SELECT COALESCE(pg_catalog.array_agg(DISTINCT g COLLATE \"C\" ORDER BY g COLLATE \"C\"),"
+         " (SELECT COALESCE(pg_catalog.array_agg(DISTINCT g COLLATE \"C\" ORDER BY g COLLATE "
+         "\"C\"),"
          " '{}'::pg_catalog.text[]) FROM pg_catalog.unnest($1::pg_catalog.text[]) g"
          " WHERE g IS NOT NULL) s(a)";
 }
 
 std::string moves_window_query(const std::string &schema) {
-  return "SELECT m.table_name OPERATOR(pg_catalog.=) 'tune', m.id, CASE m.table_name WHEN 'tune' THEN"
-         " m.prior_users OPERATOR(pg_catalog.&&) ARRAY[$3] OR (m.prior_users OPERATOR(pg_catalog.&&)"
+  return "SELECT m.table_name OPERATOR(pg_catalog.=) 'tune', m.id, CASE m.table_name WHEN 'tune' "
+         "THEN"
+         " m.prior_users OPERATOR(pg_catalog.&&) ARRAY[$3] OR (m.prior_users "
+         "OPERATOR(pg_catalog.&&)"
          " ARRAY['00000000-0000-0000-0000-000000000000'::pg_catalog.uuid] AND m.prior_genres"
          " OPERATOR(pg_catalog.&&) $4) ELSE m.prior_users OPERATOR(pg_catalog.&&) ARRAY[$3,"
-         " '00000000-0000-0000-0000-000000000000'::pg_catalog.uuid] END FROM " + schema +
-         ".sync_move m WHERE m.table_name IN ('tune', $5) AND (m.moved_at OPERATOR(pg_catalog.>=) $1"
+         " '00000000-0000-0000-0000-000000000000'::pg_catalog.uuid] END FROM " +
+         schema +
+         ".sync_move m WHERE m.table_name IN ('tune', $5) AND (m.moved_at OPERATOR(pg_catalog.>=) "
+         "$1"
          " AND m.moved_at OPERATOR(pg_catalog.<) $2 OR m.table_name OPERATOR(pg_catalog.=) 'tune'"
          " AND m.prior_genres OPERATOR(pg_catalog.&&) $6)";
 }
 
 std::string moves_probe_query(const std::string &schema) {
-  return "SELECT EXISTS (SELECT FROM " + schema + ".sync_move m WHERE m.moved_at OPERATOR(pg_catalog.>=) $1"
+  return "SELECT EXISTS (SELECT FROM " + schema +
+         ".sync_move m WHERE m.moved_at OPERATOR(pg_catalog.>=) $1"
          " AND m.moved_at OPERATOR(pg_catalog.<) $2)";
 }
 

@@ -13,15 +13,15 @@ enum class SyncTable { note, reference, tune };
 
 // What a rows query produces.
 enum class QueryKind {
-  offset_rows,  // the seed's drop-ins: LIMIT/OFFSET, no horizon
-  keyset_rows,  // page functions: keyset bounds, stops at the horizon
-  envelope,     // sync_pull: one row with the page as jsonb and its last key
-  checksum,     // sync_range_checksum: count and checksum of a range
-  bounds,       // sync_partition_bounds: per part, the row count and last key
+  offset_rows,     // the seed's drop-ins: LIMIT/OFFSET, no horizon
+  keyset_rows,     // page functions: keyset bounds, stops at the horizon
+  envelope,        // sync_pull: one row with the page as jsonb and its last key
+  checksum,        // sync_range_checksum: count and checksum of a range
+  bounds,          // sync_partition_bounds: per part, the row count and last key
   bounds_sampled,  // the same over a block sample of the table
-  change,       // sync_pull during a filter change: the rows that may have entered or
-                // left the filter, each as jsonb when it is in the filter (else NULL),
-                // with its key (docs/protocol.md, "Filter changes")
+  change,          // sync_pull during a filter change: the rows that may have entered or
+                   // left the filter, each as jsonb when it is in the filter (else NULL),
+                   // with its key (docs/protocol.md, "Filter changes")
 };
 
 // The type the bounds' timestamps arrive in. `timestamp` is the column's own
@@ -35,16 +35,16 @@ enum class BoundType { timestamptz, timestamp };
 // The parameters every rows query is prepared with, in this order. A shape
 // references only the ones it needs.
 enum RowsParam {
-  param_user_id = 1,  // uuid
-  param_genre_ids,    // text[]
-  param_after_ts,     // BoundType
-  param_after_id,     // uuid
-  param_until_ts,     // BoundType
-  param_until_id,     // uuid
-  param_limit,        // int4 (envelope: page size + 1)
-  param_offset,       // int4 (envelope: page size)
-  param_horizon,      // timestamp; NULL (unknown) returns nothing
-  param_parts,        // int4
+  param_user_id = 1,     // uuid
+  param_genre_ids,       // text[]
+  param_after_ts,        // BoundType
+  param_after_id,        // uuid
+  param_until_ts,        // BoundType
+  param_until_id,        // uuid
+  param_limit,           // int4 (envelope: page size + 1)
+  param_offset,          // int4 (envelope: page size)
+  param_horizon,         // timestamp; NULL (unknown) returns nothing
+  param_parts,           // int4
   param_sample_percent,  // float4, of the table's blocks
   param_change_genres,   // text[]: genres that entered or left the filter
   param_moved_tunes,     // uuid[]: tunes that moved in the change's window
@@ -58,13 +58,13 @@ inline constexpr int rows_param_count = param_seen_rows;
 // key index (extension/sql/1.1--1.2/10_key_index.sql) holds, per row, its
 // key and what the filter reads from its tune.
 enum class RowsAccess {
-  app_tables,     // the table's (last_modified_at, id) index, each row's tune probed
-  keys_by_time,   // the key index in key order, filtered index-only, each key's row
-                  // fetched by id
+  app_tables,           // the table's (last_modified_at, id) index, each row's tune probed
+  keys_by_time,         // the key index in key order, filtered index-only, each key's row
+                        // fetched by id
   keys_by_time_merged,  // the same keys merge-joined to the table's own
                         // (last_modified_at, id) index, walking both once
-  keys_by_genre,  // one ordered key stream per genre and one of the user's private
-                  // tunes, merged, each key's row fetched by id
+  keys_by_genre,        // one ordered key stream per genre and one of the user's private
+                        // tunes, merged, each key's row fetched by id
 };
 // Users with more genres than this read the keys by time: past it, the
 // merged streams cost more than filtering keys that are mostly the user's.

@@ -44,8 +44,8 @@ struct Conn {
 using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
 Result exec(Conn &c, const std::string &sql, const std::vector<const char *> &params = {}) {
-  Result r(PQexecParams(c.pg, sql.c_str(), static_cast<int>(params.size()), nullptr,
-                        params.data(), nullptr, nullptr, 0),
+  Result r(PQexecParams(c.pg, sql.c_str(), static_cast<int>(params.size()), nullptr, params.data(),
+                        nullptr, nullptr, 0),
            &PQclear);
   const auto status = PQresultStatus(r.get());
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
@@ -79,17 +79,19 @@ void write_once(Conn &c, Rng &rng, const std::string &pattern, const char *table
       std::string(user_id) + "')) AND private_for IS NULL ORDER BY id OFFSET " +
       std::to_string(rng.below(50)) + " LIMIT 1)";
   if (insert) {
-    const std::string columns = std::string(table) == "reference" ? "id, url, tune_ref, last_modified_at"
-                                                                 : "id, tune_ref, last_modified_at";
+    const std::string columns = std::string(table) == "reference"
+                                    ? "id, url, tune_ref, last_modified_at"
+                                    : "id, tune_ref, last_modified_at";
     const std::string url = std::string(table) == "reference" ? "'https://example.org', " : "";
-    exec(c, "INSERT INTO " + std::string(table) + " (" + columns + ") VALUES (md5(random()::text)::uuid, " +
-                url + pick_tune + ", " + stamp + ")");
+    exec(c, "INSERT INTO " + std::string(table) + " (" + columns +
+                ") VALUES (md5(random()::text)::uuid, " + url + pick_tune + ", " + stamp + ")");
   } else {
     exec(c, "UPDATE " + std::string(table) + " SET last_modified_at = " + stamp +
                 ", sync_version = sync_version + 1 WHERE id = (SELECT r.id FROM " + table +
                 " r JOIN tune t ON t.id = r.tune_ref WHERE NOT t.deleted AND t.private_for IS NULL"
-                " AND (r.user_ref IS NULL OR r.user_ref = '" + user_id + "') ORDER BY r.id OFFSET " +
-                std::to_string(rng.below(200)) + " LIMIT 1)");
+                " AND (r.user_ref IS NULL OR r.user_ref = '" +
+                user_id + "') ORDER BY r.id OFFSET " + std::to_string(rng.below(200)) +
+                " LIMIT 1)");
   }
 }
 
@@ -105,7 +107,8 @@ void writer(std::uint64_t seed, const std::string &pattern, std::atomic<bool> &s
       for (int i = rng.below(3); i >= 0; --i) write_once(c, rng, pattern, tables[rng.below(2)]);
       // Some outlast the horizon's margin (1 s by default).
       if (pattern == "mixed")
-        exec(c, "SELECT pg_sleep(" + std::to_string(rng.below(8) == 0 ? 1.5 : rng.below(80) / 1000.0) + ")");
+        exec(c, "SELECT pg_sleep(" +
+                    std::to_string(rng.below(8) == 0 ? 1.5 : rng.below(80) / 1000.0) + ")");
       exec(c, "COMMIT");
       std::this_thread::sleep_for(std::chrono::milliseconds(rng.below(15)));
     }
@@ -134,12 +137,14 @@ int pull(Conn &c, Replica &replica, int table_index, int page_size) {
   int delivered = 0;
   for (;;) {
     std::string &cursor = replica.cursor[table_index];
-    Result r = exec(c, sql, {tables[table_index], user_id, cursor.empty() ? nullptr : cursor.c_str(),
-                             size.c_str(), until.empty() ? nullptr : until.c_str()});
+    Result r = exec(c, sql,
+                    {tables[table_index], user_id, cursor.empty() ? nullptr : cursor.c_str(),
+                     size.c_str(), until.empty() ? nullptr : until.c_str()});
     for (int i = 0; i < PQntuples(r.get()); ++i) {
       const std::string id = value(r, i, 3);
       if (id.empty()) continue;
-      if (!seen.insert(id).second) throw std::runtime_error("row " + id + " delivered twice in one pull");
+      if (!seen.insert(id).second)
+        throw std::runtime_error("row " + id + " delivered twice in one pull");
       replica.rows[std::string(tables[table_index]) + ":" + id] = value(r, i, 4);
       ++delivered;
     }
@@ -152,9 +157,11 @@ int pull(Conn &c, Replica &replica, int table_index, int page_size) {
 std::map<std::string, std::string> server_set(Conn &c) {
   std::map<std::string, std::string> rows;
   for (const char *table : tables) {
-    const std::string fn = std::string("seed.sync_get_user_") + (std::string(table) == "note" ? "notes" : "references");
-    Result r = exec(c, "SELECT id, to_jsonb(last_modified_at) #>> '{}' FROM " + fn + "('" + user_id +
-                           "', sync_get_effective_genres('" + user_id + "'), NULL, 100000000, 0)");
+    const std::string fn = std::string("seed.sync_get_user_") +
+                           (std::string(table) == "note" ? "notes" : "references");
+    Result r =
+        exec(c, "SELECT id, to_jsonb(last_modified_at) #>> '{}' FROM " + fn + "('" + user_id +
+                    "', sync_get_effective_genres('" + user_id + "'), NULL, 100000000, 0)");
     for (int i = 0; i < PQntuples(r.get()); ++i)
       rows[std::string(table) + ":" + value(r, i, 0)] = value(r, i, 1);
   }
@@ -173,8 +180,8 @@ int run(const std::string &pattern, std::uint64_t seed, int seconds) {
   std::atomic<int> errors{0};
   std::vector<std::thread> writers;
   for (int w = 0; w < 3; ++w)
-    writers.emplace_back(writer, seed * 7919 + static_cast<std::uint64_t>(w), pattern, std::ref(stop),
-                         std::ref(errors));
+    writers.emplace_back(writer, seed * 7919 + static_cast<std::uint64_t>(w), pattern,
+                         std::ref(stop), std::ref(errors));
 
   Replica replica;
   int pulls = 0, delivered = 0;
@@ -211,15 +218,18 @@ int run(const std::string &pattern, std::uint64_t seed, int seconds) {
   int lost = 0, stale = 0, extra = 0;
   for (const auto &[key, ts] : truth) {
     auto it = replica.rows.find(key);
-    if (it == replica.rows.end()) ++lost;
-    else if (it->second != ts) ++stale;
+    if (it == replica.rows.end())
+      ++lost;
+    else if (it->second != ts)
+      ++stale;
   }
   for (const auto &[key, ts] : replica.rows)
     if (!truth.count(key)) ++extra;
-  std::printf("convergence %s seed %llu: %d pulls, %d rows delivered, server %zu rows, replica %zu rows,"
-              " lost %d, stale %d, extra %d, writer errors %d\n",
-              pattern.c_str(), static_cast<unsigned long long>(seed), pulls, delivered, truth.size(),
-              replica.rows.size(), lost, stale, extra, errors.load());
+  std::printf(
+      "convergence %s seed %llu: %d pulls, %d rows delivered, server %zu rows, replica %zu rows,"
+      " lost %d, stale %d, extra %d, writer errors %d\n",
+      pattern.c_str(), static_cast<unsigned long long>(seed), pulls, delivered, truth.size(),
+      replica.rows.size(), lost, stale, extra, errors.load());
   return lost == 0 && stale == 0 && extra == 0 && errors == 0 && truth.size() > 100 ? 0 : 1;
 }
 

@@ -44,18 +44,16 @@
 //
 // Two bugs this test found in the extension, both fixed since (the scenarios
 // below failed against main at d8056ae and 9f346bf and pass after the fix):
-// held_horizon_tune_{deleted,regenred,private}_then_genre_dropped failed. The user selects genre g and syncs; another session's transaction
-// holds the horizon; a tune X of g is deleted (or re-genred, or made private
-// to another user), committed, stamped after the held horizon; g is dropped;
-// the worker syncs (the change for g removes g's other rows, but X is no
-// longer "a live public tune of g", and its move lies after the window); the
-// transaction ends; past the horizon the next sync still keeps X and its
-// notes and references: the moves window after that does not count g among
-// the genres the replica could have held X by (sync_move.prior_genres {g},
-// the cursor's genres no longer have g). No sync removes them. The mixed run
-// hit the same: its long transaction holds the horizon while writers move
-// tunes and drop genres (extra tune 72dc56af..., deleted, genre galician,
-// with its reference 8c7866a3...).
+// held_horizon_tune_{deleted,regenred,private}_then_genre_dropped failed. The user selects genre g
+// and syncs; another session's transaction holds the horizon; a tune X of g is deleted (or
+// re-genred, or made private to another user), committed, stamped after the held horizon; g is
+// dropped; the worker syncs (the change for g removes g's other rows, but X is no longer "a live
+// public tune of g", and its move lies after the window); the transaction ends; past the horizon
+// the next sync still keeps X and its notes and references: the moves window after that does not
+// count g among the genres the replica could have held X by (sync_move.prior_genres {g}, the
+// cursor's genres no longer have g). No sync removes them. The mixed run hit the same: its long
+// transaction holds the horizon while writers move tunes and drop genres (extra tune 72dc56af...,
+// deleted, genre galician, with its reference 8c7866a3...).
 //
 // (Fixed: a dropped genre's change also takes the tunes that ever moved away
 // from it, by sync_move.prior_genres.)
@@ -168,12 +166,15 @@ Truth oracle(PgConnection &c, const std::string &user) {
   Truth truth;
   // One statement: one snapshot for the genres and all three tables.
   // (The genres once, not per row: a STABLE function is not cached.)
-  PgResult r = c.exec("SELECT tbl, id, lmat, NULL FROM fc_oracle.rows($1)"
-                      " UNION ALL SELECT NULL, NULL, NULL, fc_oracle.genres($1)::text",
-                      {user.c_str()});
+  PgResult r = c.exec(
+      "SELECT tbl, id, lmat, NULL FROM fc_oracle.rows($1)"
+      " UNION ALL SELECT NULL, NULL, NULL, fc_oracle.genres($1)::text",
+      {user.c_str()});
   for (int i = 0; i < r.rows(); ++i) {
-    if (r.is_null(i, 0)) truth.genres = text(r, i, 3);
-    else truth.rows[table_index(text(r, i, 0))][text(r, i, 1)] = text(r, i, 2);
+    if (r.is_null(i, 0))
+      truth.genres = text(r, i, 3);
+    else
+      truth.rows[table_index(text(r, i, 0))][text(r, i, 1)] = text(r, i, 2);
   }
   return truth;
 }
@@ -190,14 +191,14 @@ struct Replica {
   std::map<std::string, ReplicaRow> rows[table_count];
   std::string cursor[table_count];  // empty: none stored (first sync)
   bool has_cursor[table_count] = {false, false, false};
-  std::string last_genres;          // of the last page seen
+  std::string last_genres;  // of the last page seen
 };
 
 struct PullStats {
   long rows = 0, removed = 0, pages = 0, catch_up_pages = 0, duplicates = 0;
   std::vector<std::string> duplicate_ids;  // "table id", the first few
-  long resent = 0;                          // rows the replica already held as they came
-  std::vector<std::string> resent_ids;      // "table id", the first few
+  long resent = 0;                         // rows the replica already held as they came
+  std::vector<std::string> resent_ids;     // "table id", the first few
   double ms = 0;
   bool saw_removed_field = true, saw_catch_up_field = true;
   void add(const PullStats &o) {
@@ -247,7 +248,8 @@ PullStats pull(PgConnection &c, const std::string &user, Replica &replica, int t
   std::set<std::string> seen;
   auto &rows = replica.rows[t];
   for (;;) {
-    if (stats.pages > 10000) throw std::runtime_error(std::string(tables[t]) + ": pull does not end");
+    if (stats.pages > 10000)
+      throw std::runtime_error(std::string(tables[t]) + ": pull does not end");
     PgResult r = c.exec(page_sql, {tables[t], user.c_str(),
                                    replica.has_cursor[t] ? replica.cursor[t].c_str() : nullptr,
                                    size.c_str(), have_until ? until.c_str() : nullptr});
@@ -258,15 +260,18 @@ PullStats pull(PgConnection &c, const std::string &user, Replica &replica, int t
     for (int i = 0; i < r.rows(); ++i) {
       const auto kind = r.value(i, 0);
       if (kind == "0") {
-        if (r.is_null(i, 1)) throw std::runtime_error(std::string(tables[t]) + ": next_cursor is null");
+        if (r.is_null(i, 1))
+          throw std::runtime_error(std::string(tables[t]) + ": next_cursor is null");
         replica.cursor[t] = text(r, i, 1);
         has_more = r.value(i, 2) == "true";
         if (!have_until && !r.is_null(i, 3)) {
           until = text(r, i, 3);
           have_until = true;
         }
-        if (r.is_null(i, 4)) stats.saw_catch_up_field = false;
-        else if (r.value(i, 4) == "true") ++stats.catch_up_pages;
+        if (r.is_null(i, 4))
+          stats.saw_catch_up_field = false;
+        else if (r.value(i, 4) == "true")
+          ++stats.catch_up_pages;
         if (r.value(i, 5) != "true") stats.saw_removed_field = false;
         replica.last_genres = text(r, i, 6);
       } else if (kind == "1") {
@@ -284,13 +289,15 @@ PullStats pull(PgConnection &c, const std::string &user, Replica &replica, int t
       const std::string id = text(r, i, 1);
       if (!seen.insert(id).second) {
         ++stats.duplicates;
-        if (stats.duplicate_ids.size() < 10) stats.duplicate_ids.push_back(std::string(tables[t]) + " " + id);
+        if (stats.duplicate_ids.size() < 10)
+          stats.duplicate_ids.push_back(std::string(tables[t]) + " " + id);
       }
       ReplicaRow row{text(r, i, 2), r.value(i, 3) == "true"};
       if (const auto held = rows.find(id); held != rows.end() && held->second.lmat == row.lmat &&
-                                            held->second.deleted == row.deleted) {
+                                           held->second.deleted == row.deleted) {
         ++stats.resent;
-        if (stats.resent_ids.size() < 5) stats.resent_ids.push_back(std::string(tables[t]) + " " + id);
+        if (stats.resent_ids.size() < 5)
+          stats.resent_ids.push_back(std::string(tables[t]) + " " + id);
       }
       rows[id] = std::move(row);
       ++stats.rows;
@@ -327,7 +334,8 @@ Diff compare(const Replica &replica, const Truth &truth) {
     const bool tune = std::string(tables[t]) == "tune";
     for (const auto &[id, lmat] : truth.rows[t]) {
       auto it = replica.rows[t].find(id);
-      if (it == replica.rows[t].end() || (tune && it->second.deleted)) d.missing[t].push_back(id);
+      if (it == replica.rows[t].end() || (tune && it->second.deleted))
+        d.missing[t].push_back(id);
       else if (it->second.lmat != lmat)
         d.stale[t].push_back(id + " (replica " + it->second.lmat + ", server " + lmat + ")");
     }
@@ -354,8 +362,8 @@ std::string counts(const Diff &d) {
   std::string s;
   for (int t = 0; t < table_count; ++t) {
     char buf[96];
-    std::snprintf(buf, sizeof buf, "%s%s %zu/%zu/%zu", t ? ", " : "", tables[t], d.missing[t].size(),
-                  d.extra[t].size(), d.stale[t].size());
+    std::snprintf(buf, sizeof buf, "%s%s %zu/%zu/%zu", t ? ", " : "", tables[t],
+                  d.missing[t].size(), d.extra[t].size(), d.stale[t].size());
     s += buf;
   }
   return s + " (missing/extra/stale)";
@@ -386,12 +394,14 @@ void wait_for_horizon(PgConnection &c) {
   const std::string after = text(now, 0, 0);
   const auto deadline = Clock::now() + std::chrono::seconds(20);
   for (;;) {
-    PgResult h = c.exec("SELECT coalesce(sync_safe_horizon() > $1::timestamp, false)", {after.c_str()});
+    PgResult h =
+        c.exec("SELECT coalesce(sync_safe_horizon() > $1::timestamp, false)", {after.c_str()});
     if (h.value(0, 0) == "t") {
       horizon_wait_ms += ms_since(started);
       return;
     }
-    if (Clock::now() > deadline) throw std::runtime_error("the safe horizon did not pass " + after + " in 20 s");
+    if (Clock::now() > deadline)
+      throw std::runtime_error("the safe horizon did not pass " + after + " in 20 s");
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 }
@@ -404,33 +414,38 @@ struct Picks {
   std::vector<std::string> outside;  // genres outside the user's filter, most tunes first
   std::string playlist;              // one of the user's live playlists
   std::string playlist_tune;         // a public live tune of outside[3], for that playlist
-  std::string tune_outside;          // a public live tune outside, with notes and references of the user
-  std::string tune_inside;           // the same inside the filter
-  std::string note, reference;       // the user's system rows on tune_inside
+  std::string tune_outside;     // a public live tune outside, with notes and references of the user
+  std::string tune_inside;      // the same inside the filter
+  std::string note, reference;  // the user's system rows on tune_inside
 };
 
 std::string one(PgConnection &c, const std::string &sql, std::initializer_list<const char *> params,
                 const char *what) {
   PgResult r = c.exec(sql, params);
-  if (r.rows() == 0 || r.is_null(0, 0)) throw std::runtime_error(std::string("no ") + what + " in the data");
+  if (r.rows() == 0 || r.is_null(0, 0))
+    throw std::runtime_error(std::string("no ") + what + " in the data");
   return text(r, 0, 0);
 }
 
 // A public live tune of a genre inside (or outside) the user's genres that
 // has the most notes and references the user syncs, so moving it moves rows.
-std::string busy_tune(PgConnection &c, const std::string &user, bool inside, const std::string &exclude) {
-  return one(c,
-             "SELECT t.id FROM tune t WHERE NOT t.deleted AND t.private_for IS NULL AND t.id::text <> $3"
-             " AND (t.genre = ANY (fc_oracle.genres($1))) = $2::boolean"
-             " ORDER BY (SELECT count(*) FROM note n WHERE n.tune_ref = t.id AND n.user_ref IS NULL)"
-             " + (SELECT count(*) FROM reference r WHERE r.tune_ref = t.id AND r.user_ref IS NULL) DESC, t.id"
-             " LIMIT 1",
-             {user.c_str(), inside ? "true" : "false", exclude.c_str()}, "busy tune");
+std::string busy_tune(PgConnection &c, const std::string &user, bool inside,
+                      const std::string &exclude) {
+  return one(
+      c,
+      "SELECT t.id FROM tune t WHERE NOT t.deleted AND t.private_for IS NULL AND t.id::text <> $3"
+      " AND (t.genre = ANY (fc_oracle.genres($1))) = $2::boolean"
+      " ORDER BY (SELECT count(*) FROM note n WHERE n.tune_ref = t.id AND n.user_ref IS NULL)"
+      " + (SELECT count(*) FROM reference r WHERE r.tune_ref = t.id AND r.user_ref IS NULL) DESC, "
+      "t.id"
+      " LIMIT 1",
+      {user.c_str(), inside ? "true" : "false", exclude.c_str()}, "busy tune");
 }
 
 Picks pick(PgConnection &c) {
   Picks p;
-  p.user = one(c, "SELECT id FROM user_profile WHERE name = 'two-genre-user'", {}, "two-genre-user");
+  p.user =
+      one(c, "SELECT id FROM user_profile WHERE name = 'two-genre-user'", {}, "two-genre-user");
   // A user with few genres too (not the all-genre user), so its replica,
   // checked as well, is cheap to sync.
   p.other_user = one(c,
@@ -447,16 +462,19 @@ Picks pick(PgConnection &c) {
                    "SELECT playlist_id FROM playlist WHERE user_ref = $1 AND NOT deleted"
                    " ORDER BY playlist_id LIMIT 1",
                    {p.user.c_str()}, "playlist");
-  p.playlist_tune = one(c,
-                        "SELECT id FROM tune WHERE genre = $1 AND private_for IS NULL AND NOT deleted"
-                        " ORDER BY id LIMIT 1",
-                        {p.outside[3].c_str()}, "tune of a fourth genre");
+  p.playlist_tune =
+      one(c,
+          "SELECT id FROM tune WHERE genre = $1 AND private_for IS NULL AND NOT deleted"
+          " ORDER BY id LIMIT 1",
+          {p.outside[3].c_str()}, "tune of a fourth genre");
   p.tune_inside = busy_tune(c, p.user, true, "");
   p.tune_outside = busy_tune(c, p.user, false, "");
-  p.note = one(c, "SELECT id FROM note WHERE tune_ref = $1 AND user_ref IS NULL ORDER BY id LIMIT 1",
-               {p.tune_inside.c_str()}, "note");
-  p.reference = one(c, "SELECT id FROM reference WHERE tune_ref = $1 AND user_ref IS NULL ORDER BY id LIMIT 1",
-                    {p.tune_inside.c_str()}, "reference");
+  p.note =
+      one(c, "SELECT id FROM note WHERE tune_ref = $1 AND user_ref IS NULL ORDER BY id LIMIT 1",
+          {p.tune_inside.c_str()}, "note");
+  p.reference = one(
+      c, "SELECT id FROM reference WHERE tune_ref = $1 AND user_ref IS NULL ORDER BY id LIMIT 1",
+      {p.tune_inside.c_str()}, "reference");
   return p;
 }
 
@@ -480,7 +498,9 @@ bool only_extra(const Diff &d) {
   return !d.genres_differ;
 }
 
-std::string q(const std::string &s) { return "'" + s + "'"; }  // ids and genres only (no quotes in them)
+std::string q(const std::string &s) {
+  return "'" + s + "'";
+}  // ids and genres only (no quotes in them)
 
 std::vector<Scenario> scenarios(const Picks &p) {
   const std::string U = q(p.user), O = q(p.other_user), P = q(p.playlist);
@@ -498,52 +518,65 @@ std::vector<Scenario> scenarios(const Picks &p) {
     s.push_back({std::move(name), [sql](PgConnection &c) { c.exec(sql); }});
   };
   // user_genre_selection has no last_modified_at: the change is the row.
-  add("selection_add", "INSERT INTO user_genre_selection (user_id, genre_id, created_at) VALUES (" + U + ", " +
-                           g_sel + ", " + stamp + ")");
-  add("selection_remove", "DELETE FROM user_genre_selection WHERE user_id = " + U + " AND genre_id = " + g_sel);
-  add("playlist_add", "INSERT INTO playlist (playlist_id, user_ref, name, genre_default, last_modified_at) VALUES (" +
-                          new_playlist + ", " + U + ", 'filter change', " + g_pl + ", " + stamp +
-                          ") ON CONFLICT (playlist_id) DO UPDATE SET deleted = false,"
-                          " genre_default = excluded.genre_default,"
-                          " last_modified_at = excluded.last_modified_at");
-  add("playlist_default_change", "UPDATE playlist SET genre_default = " + g_pl2 + ", last_modified_at = " + stamp +
+  add("selection_add", "INSERT INTO user_genre_selection (user_id, genre_id, created_at) VALUES (" +
+                           U + ", " + g_sel + ", " + stamp + ")");
+  add("selection_remove",
+      "DELETE FROM user_genre_selection WHERE user_id = " + U + " AND genre_id = " + g_sel);
+  add("playlist_add",
+      "INSERT INTO playlist (playlist_id, user_ref, name, genre_default, last_modified_at) VALUES "
+      "(" +
+          new_playlist + ", " + U + ", 'filter change', " + g_pl + ", " + stamp +
+          ") ON CONFLICT (playlist_id) DO UPDATE SET deleted = false,"
+          " genre_default = excluded.genre_default,"
+          " last_modified_at = excluded.last_modified_at");
+  add("playlist_default_change", "UPDATE playlist SET genre_default = " + g_pl2 +
+                                     ", last_modified_at = " + stamp +
                                      " WHERE playlist_id = " + new_playlist);
   add("playlist_delete", "UPDATE playlist SET deleted = true, last_modified_at = " + stamp +
                              " WHERE playlist_id = " + new_playlist);
-  add("playlist_tune_add", "INSERT INTO playlist_tune (playlist_ref, tune_ref, last_modified_at) VALUES (" + P + ", " +
-                               pt_tune + ", " + stamp + ")");
-  add("playlist_tune_delete", "UPDATE playlist_tune SET deleted = true, last_modified_at = " + stamp +
-                                  " WHERE playlist_ref = " + P + " AND tune_ref = " + pt_tune);
-  add("playlist_tune_undelete", "UPDATE playlist_tune SET deleted = false, last_modified_at = " + stamp +
-                                    " WHERE playlist_ref = " + P + " AND tune_ref = " + pt_tune);
-  add("playlist_tune_tune_delete", "UPDATE tune SET deleted = true, last_modified_at = " + stamp +
-                                       " WHERE id = " + pt_tune);
-  add("playlist_tune_tune_undelete", "UPDATE tune SET deleted = false, last_modified_at = " + stamp +
-                                         " WHERE id = " + pt_tune);
-  add("playlist_tune_playlist_delete", "UPDATE playlist SET deleted = true, last_modified_at = " + stamp +
-                                           " WHERE playlist_id = " + P);
-  add("playlist_tune_playlist_undelete", "UPDATE playlist SET deleted = false, last_modified_at = " + stamp +
-                                             " WHERE playlist_id = " + P);
-  add("playlist_tune_delete_again", "UPDATE playlist_tune SET deleted = true, last_modified_at = " + stamp +
-                                        " WHERE playlist_ref = " + P + " AND tune_ref = " + pt_tune);
+  add("playlist_tune_add",
+      "INSERT INTO playlist_tune (playlist_ref, tune_ref, last_modified_at) VALUES (" + P + ", " +
+          pt_tune + ", " + stamp + ")");
+  add("playlist_tune_delete",
+      "UPDATE playlist_tune SET deleted = true, last_modified_at = " + stamp +
+          " WHERE playlist_ref = " + P + " AND tune_ref = " + pt_tune);
+  add("playlist_tune_undelete",
+      "UPDATE playlist_tune SET deleted = false, last_modified_at = " + stamp +
+          " WHERE playlist_ref = " + P + " AND tune_ref = " + pt_tune);
+  add("playlist_tune_tune_delete",
+      "UPDATE tune SET deleted = true, last_modified_at = " + stamp + " WHERE id = " + pt_tune);
+  add("playlist_tune_tune_undelete",
+      "UPDATE tune SET deleted = false, last_modified_at = " + stamp + " WHERE id = " + pt_tune);
+  add("playlist_tune_playlist_delete", "UPDATE playlist SET deleted = true, last_modified_at = " +
+                                           stamp + " WHERE playlist_id = " + P);
+  add("playlist_tune_playlist_undelete",
+      "UPDATE playlist SET deleted = false, last_modified_at = " + stamp +
+          " WHERE playlist_id = " + P);
+  add("playlist_tune_delete_again",
+      "UPDATE playlist_tune SET deleted = true, last_modified_at = " + stamp +
+          " WHERE playlist_ref = " + P + " AND tune_ref = " + pt_tune);
   // The playlist tune's own genre is a source of the filter: changing it
   // swaps a whole genre (and NULL drops it).
-  add("playlist_tune_undelete_again", "UPDATE playlist_tune SET deleted = false, last_modified_at = " + stamp +
-                                          " WHERE playlist_ref = " + P + " AND tune_ref = " + pt_tune);
-  add("playlist_tune_tune_genre_change", "UPDATE tune SET genre = " + q(p.outside[6]) + ", last_modified_at = " +
-                                             stamp + " WHERE id = " + pt_tune);
-  add("playlist_tune_tune_genre_null", "UPDATE tune SET genre = NULL, last_modified_at = " + stamp +
-                                           " WHERE id = " + pt_tune);
-  add("playlist_tune_tune_genre_back", "UPDATE tune SET genre = " + g_pt + ", last_modified_at = " + stamp +
-                                           " WHERE id = " + pt_tune);
-  add("playlist_tune_delete_final", "UPDATE playlist_tune SET deleted = true, last_modified_at = " + stamp +
-                                        " WHERE playlist_ref = " + P + " AND tune_ref = " + pt_tune);
+  add("playlist_tune_undelete_again",
+      "UPDATE playlist_tune SET deleted = false, last_modified_at = " + stamp +
+          " WHERE playlist_ref = " + P + " AND tune_ref = " + pt_tune);
+  add("playlist_tune_tune_genre_change", "UPDATE tune SET genre = " + q(p.outside[6]) +
+                                             ", last_modified_at = " + stamp +
+                                             " WHERE id = " + pt_tune);
+  add("playlist_tune_tune_genre_null",
+      "UPDATE tune SET genre = NULL, last_modified_at = " + stamp + " WHERE id = " + pt_tune);
+  add("playlist_tune_tune_genre_back", "UPDATE tune SET genre = " + g_pt + ", last_modified_at = " +
+                                           stamp + " WHERE id = " + pt_tune);
+  add("playlist_tune_delete_final",
+      "UPDATE playlist_tune SET deleted = true, last_modified_at = " + stamp +
+          " WHERE playlist_ref = " + P + " AND tune_ref = " + pt_tune);
   // A playlist's genre_default to NULL and back.
   add("playlist_undelete", "UPDATE playlist SET deleted = false, last_modified_at = " + stamp +
                                " WHERE playlist_id = " + new_playlist);
-  add("playlist_default_null", "UPDATE playlist SET genre_default = NULL, last_modified_at = " + stamp +
-                                   " WHERE playlist_id = " + new_playlist);
-  add("playlist_default_from_null", "UPDATE playlist SET genre_default = " + g_pl + ", last_modified_at = " + stamp +
+  add("playlist_default_null", "UPDATE playlist SET genre_default = NULL, last_modified_at = " +
+                                   stamp + " WHERE playlist_id = " + new_playlist);
+  add("playlist_default_from_null", "UPDATE playlist SET genre_default = " + g_pl +
+                                        ", last_modified_at = " + stamp +
                                         " WHERE playlist_id = " + new_playlist);
   add("playlist_delete_again", "UPDATE playlist SET deleted = true, last_modified_at = " + stamp +
                                    " WHERE playlist_id = " + new_playlist);
@@ -561,7 +594,8 @@ std::vector<Scenario> scenarios(const Picks &p) {
                }});
   add("tune_private_for_other", tune_set(T, "private_for = " + O));
   add("tune_private_for_null_in", tune_set(T, "private_for = NULL"));
-  add("tune_genre_out_of_set", tune_set(T, "genre = (SELECT v FROM fc_oracle.saved WHERE k = 'genre')"));
+  add("tune_genre_out_of_set",
+      tune_set(T, "genre = (SELECT v FROM fc_oracle.saved WHERE k = 'genre')"));
   add("tune_private_for_user", tune_set(T, "private_for = " + U));
   add("tune_private_for_null_out", tune_set(T, "private_for = NULL"));
   add("tune_deleted", tune_set(T_in, "deleted = true"));
@@ -572,11 +606,13 @@ std::vector<Scenario> scenarios(const Picks &p) {
                         ") ON CONFLICT (k) DO UPDATE SET v = excluded.v");
                  c.exec(tune_set(T_in, "genre = NULL"));
                }});
-  add("tune_genre_from_null", tune_set(T_in, "genre = (SELECT v FROM fc_oracle.saved WHERE k = 'home')"));
+  add("tune_genre_from_null",
+      tune_set(T_in, "genre = (SELECT v FROM fc_oracle.saved WHERE k = 'home')"));
   // A note and a reference of the user, in the filter, moved about together.
   const auto both = [&](const std::string &set) {
     return "UPDATE note SET " + set + ", last_modified_at = " + stamp + " WHERE id = " + q(p.note) +
-           "; UPDATE reference SET " + set + ", last_modified_at = " + stamp + " WHERE id = " + q(p.reference);
+           "; UPDATE reference SET " + set + ", last_modified_at = " + stamp +
+           " WHERE id = " + q(p.reference);
   };
   add("row_tune_ref_outside", both("tune_ref = " + T));
   add("row_tune_ref_inside", both("tune_ref = " + T_in));
@@ -590,9 +626,12 @@ std::vector<Scenario> scenarios(const Picks &p) {
 }
 
 void report_pull(const char *label, const PullStats &st) {
-  std::printf("  %-8s %6ld rows, %5ld removed, %3ld pages (%ld catch-up), %8.1f ms%s\n", label, st.rows, st.removed,
-              st.pages, st.catch_up_pages, st.ms,
-              st.duplicates ? (", " + std::to_string(st.duplicates) + " delivered twice within a pull").c_str() : "");
+  std::printf(
+      "  %-8s %6ld rows, %5ld removed, %3ld pages (%ld catch-up), %8.1f ms%s\n", label, st.rows,
+      st.removed, st.pages, st.catch_up_pages, st.ms,
+      st.duplicates
+          ? (", " + std::to_string(st.duplicates) + " delivered twice within a pull").c_str()
+          : "");
   for (const auto &id : st.duplicate_ids) std::printf("    twice in one pull: %s\n", id.c_str());
   // Not wrong (the replica stays right), only work for nothing.
   if (st.resent > 0) {
@@ -608,12 +647,13 @@ void set_v1_cursors(PgConnection &c, Replica &replica) {
     std::string array = "{";
     for (const auto &[id, row] : replica.rows[t]) array += (array.size() > 1 ? "," : "") + id;
     array += "}";
-    replica.cursor[t] = one(c,
-                            std::string("SELECT 'v1:' || (extract(epoch FROM last_modified_at) * 1000000)::bigint"
-                                        " || ':' || id FROM ") +
-                                tables[t] +
-                                " WHERE id = ANY ($1::uuid[]) ORDER BY last_modified_at DESC, id DESC LIMIT 1",
-                            {array.c_str()}, "v1 cursor row");
+    replica.cursor[t] =
+        one(c,
+            std::string("SELECT 'v1:' || (extract(epoch FROM last_modified_at) * 1000000)::bigint"
+                        " || ':' || id FROM ") +
+                tables[t] +
+                " WHERE id = ANY ($1::uuid[]) ORDER BY last_modified_at DESC, id DESC LIMIT 1",
+            {array.c_str()}, "v1 cursor row");
   }
 }
 
@@ -639,8 +679,8 @@ bool run_scenario(PgConnection &c, const Picks &p, const Scenario &sc, bool v1_c
     if (u == 0) before_genres = truth.genres;
     const Diff before = compare(replicas[u], truth);
     if (!before.clean()) {
-      std::printf("%s: FAIL before the change: the first full sync of %s differs: %s\n", sc.name.c_str(),
-                  users[u].c_str(), counts(before).c_str());
+      std::printf("%s: FAIL before the change: the first full sync of %s differs: %s\n",
+                  sc.name.c_str(), users[u].c_str(), counts(before).c_str());
       print_ids(before);
       return false;
     }
@@ -661,9 +701,12 @@ bool run_scenario(PgConnection &c, const Picks &p, const Scenario &sc, bool v1_c
   const bool documented = sc.extra_documented && !strict_v1 && !(d[0].clean() && d[1].clean()) &&
                           only_extra(d[0]) && only_extra(d[1]);
   const bool passed = (d[0].clean() && d[1].clean()) || documented;
-  std::printf("%s%s: genres %s -> %s: %s (%.0f ms, %.0f of them waiting for the horizon)\n", sc.name.c_str(),
-              v1_cursor ? " (v1 cursor)" : "", before_genres.c_str(), genres_now.c_str(),
-              documented ? "ok, extra rows kept as docs/protocol.md says of v1 cursors" : passed ? "ok" : "FAIL",
+  std::printf("%s%s: genres %s -> %s: %s (%.0f ms, %.0f of them waiting for the horizon)\n",
+              sc.name.c_str(), v1_cursor ? " (v1 cursor)" : "", before_genres.c_str(),
+              genres_now.c_str(),
+              documented ? "ok, extra rows kept as docs/protocol.md says of v1 cursors"
+              : passed   ? "ok"
+                         : "FAIL",
               ms_since(started), horizon_wait_ms - waited_before);
   report_pull("first", first[0]);
   report_pull("change", after[0]);
@@ -683,8 +726,8 @@ bool run_scenario(PgConnection &c, const Picks &p, const Scenario &sc, bool v1_c
 // stream after it), and a third, if given, after its third page; that sync
 // ends as the loop says; past the horizon the next sync must converge for
 // both users.
-bool run_mid_pull(PgConnection &c, const Picks &p, const std::string &name, const std::string &first,
-                  const std::string &second, const std::string &third) {
+bool run_mid_pull(PgConnection &c, const Picks &p, const std::string &name,
+                  const std::string &first, const std::string &second, const std::string &third) {
   const auto started = Clock::now();
   const std::string users[2] = {p.user, p.other_user};
   Replica replicas[2];
@@ -726,8 +769,9 @@ bool run_mid_pull(PgConnection &c, const Picks &p, const std::string &name, cons
     if (u == 0) genres_now = truth.genres;
   }
   const bool passed = fired && d[0].clean() && d[1].clean();
-  std::printf("%s: genres %s -> %s: %s (%.0f ms)%s\n", name.c_str(), before_genres.c_str(), genres_now.c_str(),
-              passed ? "ok" : "FAIL", ms_since(started), fired ? "" : " (the second change never ran: too few pages)");
+  std::printf("%s: genres %s -> %s: %s (%.0f ms)%s\n", name.c_str(), before_genres.c_str(),
+              genres_now.c_str(), passed ? "ok" : "FAIL", ms_since(started),
+              fired ? "" : " (the second change never ran: too few pages)");
   report_pull("during", during);
   report_pull("after", after[0]);
   if (!d[0].clean()) report_diff(d[0], replicas[0]);
@@ -744,8 +788,9 @@ bool run_mid_pull(PgConnection &c, const Picks &p, const std::string &name, cons
 // the horizon held, the transaction ends, and past the horizon the next sync
 // must converge. (The mixed run found this shape: its long transaction holds
 // the horizon while writers move rows and drop genres.)
-bool run_held_horizon(PgConnection &c, const Picks &p, const std::string &name, const std::string &setup,
-                      const std::string &move, const std::string &change) {
+bool run_held_horizon(PgConnection &c, const Picks &p, const std::string &name,
+                      const std::string &setup, const std::string &move,
+                      const std::string &change) {
   const auto started = Clock::now();
   c.exec(setup);
   wait_for_horizon(c);
@@ -773,8 +818,8 @@ bool run_held_horizon(PgConnection &c, const Picks &p, const std::string &name, 
     if (u == 0) genres_now = truth.genres;
   }
   const bool passed = d[0].clean() && d[1].clean();
-  std::printf("%s: genres %s -> %s: %s (%.0f ms)\n", name.c_str(), before_genres.c_str(), genres_now.c_str(),
-              passed ? "ok" : "FAIL", ms_since(started));
+  std::printf("%s: genres %s -> %s: %s (%.0f ms)\n", name.c_str(), before_genres.c_str(),
+              genres_now.c_str(), passed ? "ok" : "FAIL", ms_since(started));
   report_pull("held", held[0]);
   report_pull("after", after[0]);
   if (!d[0].clean()) report_diff(d[0], replicas[0]);
@@ -809,7 +854,8 @@ struct Pools {
   std::vector<std::string> owners;  // user_ref values: NULL, the user, another
 };
 
-std::vector<std::string> column(PgConnection &c, const std::string &sql, std::initializer_list<const char *> params) {
+std::vector<std::string> column(PgConnection &c, const std::string &sql,
+                                std::initializer_list<const char *> params) {
   PgResult r = c.exec(sql, params);
   std::vector<std::string> v;
   for (int i = 0; i < r.rows(); ++i) v.push_back(text(r, i, 0));
@@ -821,28 +867,37 @@ std::vector<std::string> column(PgConnection &c, const std::string &sql, std::in
 Pools pools(PgConnection &c, const Picks &p, int part) {
   Pools pl;
   const char *u = p.user.c_str();
-  const std::string o12 = " OFFSET " + std::to_string(12 * part), o24 = " OFFSET " + std::to_string(24 * part),
+  const std::string o12 = " OFFSET " + std::to_string(12 * part),
+                    o24 = " OFFSET " + std::to_string(24 * part),
                     o40 = " OFFSET " + std::to_string(40 * part);
   // Tunes inside and outside the filter, some with the user's notes.
-  pl.tunes = column(c,
-                    "(SELECT id::text FROM tune WHERE NOT deleted AND private_for IS NULL"
-                    "  AND genre = ANY (fc_oracle.genres($1))"
-                    "  ORDER BY md5(id::text) LIMIT 12" + o12 + ")"
-                    " UNION ALL (SELECT id::text FROM tune WHERE NOT deleted AND private_for IS NULL"
-                    "  AND NOT genre = ANY (fc_oracle.genres($1)) ORDER BY md5(id::text) LIMIT 24" + o24 + ")",
-                    {u});
+  pl.tunes =
+      column(c,
+             "(SELECT id::text FROM tune WHERE NOT deleted AND private_for IS NULL"
+             "  AND genre = ANY (fc_oracle.genres($1))"
+             "  ORDER BY md5(id::text) LIMIT 12" +
+                 o12 +
+                 ")"
+                 " UNION ALL (SELECT id::text FROM tune WHERE NOT deleted AND private_for IS NULL"
+                 "  AND NOT genre = ANY (fc_oracle.genres($1)) ORDER BY md5(id::text) LIMIT 24" +
+                 o24 + ")",
+             {u});
   pl.notes = column(c,
                     "SELECT id::text FROM note WHERE user_ref IS NULL OR user_ref = $1"
-                    " ORDER BY md5(id::text) LIMIT 40" + o40,
+                    " ORDER BY md5(id::text) LIMIT 40" +
+                        o40,
                     {u});
   pl.references = column(c,
                          "SELECT id::text FROM reference WHERE user_ref IS NULL OR user_ref = $1"
-                         " ORDER BY md5(id::text) LIMIT 40" + o40,
+                         " ORDER BY md5(id::text) LIMIT 40" +
+                             o40,
                          {u});
   // Small genres, so a selection toggle moves tens of rows, not thousands.
-  for (std::size_t i = 4; i < p.outside.size() && pl.genres.size() < 6; ++i) pl.genres.push_back(p.outside[i]);
+  for (std::size_t i = 4; i < p.outside.size() && pl.genres.size() < 6; ++i)
+    pl.genres.push_back(p.outside[i]);
   pl.genres.push_back(p.outside[0]);
-  pl.playlists = column(c, "SELECT playlist_id::text FROM playlist WHERE user_ref = $1 ORDER BY playlist_id", {u});
+  pl.playlists = column(
+      c, "SELECT playlist_id::text FROM playlist WHERE user_ref = $1 ORDER BY playlist_id", {u});
   pl.owners = {"NULL", q(p.user), q(p.other_user)};
   return pl;
 }
@@ -850,7 +905,8 @@ Pools pools(PgConnection &c, const Picks &p, int part) {
 // One random change of any kind above (or a plain update or insert), as SQL.
 std::string random_change(Rng &rng, const Picks &p, const Pools &pl) {
   const std::string U = q(p.user);
-  const std::string tune = q(rng.of(pl.tunes)), genre = q(rng.of(pl.genres)), owner = rng.of(pl.owners);
+  const std::string tune = q(rng.of(pl.tunes)), genre = q(rng.of(pl.genres)),
+                    owner = rng.of(pl.owners);
   const bool on_note = rng.below(2) == 0;
   const std::string table = on_note ? "note" : "reference";
   const std::string row = q(on_note ? rng.of(pl.notes) : rng.of(pl.references));
@@ -858,52 +914,67 @@ std::string random_change(Rng &rng, const Picks &p, const Pools &pl) {
   switch (rng.below(14)) {
     case 0:
     case 1:
-      return "UPDATE " + table + " SET sync_version = sync_version + 1, last_modified_at = " + stamp +
+      return "UPDATE " + table +
+             " SET sync_version = sync_version + 1, last_modified_at = " + stamp +
              " WHERE id = " + row;
     case 2:
       return on_note ? "INSERT INTO note (id, tune_ref, user_ref, last_modified_at)"
-                       " VALUES (gen_random_uuid(), " + tune + ", " + owner + ", " + stamp + ")"
+                       " VALUES (gen_random_uuid(), " +
+                           tune + ", " + owner + ", " + stamp + ")"
                      : "INSERT INTO reference (id, url, tune_ref, user_ref, last_modified_at)"
-                       " VALUES (gen_random_uuid(), 'https://example.org/fc', " + tune + ", " + owner + ", " +
-                           stamp + ")";
+                       " VALUES (gen_random_uuid(), 'https://example.org/fc', " +
+                           tune + ", " + owner + ", " + stamp + ")";
     case 3:
-      return rng.below(2) ? "INSERT INTO user_genre_selection (user_id, genre_id, created_at) VALUES (" + U + ", " +
-                                genre + ", " + stamp + ") ON CONFLICT DO NOTHING"
-                          : "DELETE FROM user_genre_selection WHERE user_id = " + U + " AND genre_id = " + genre;
+      return rng.below(2)
+                 ? "INSERT INTO user_genre_selection (user_id, genre_id, created_at) VALUES (" + U +
+                       ", " + genre + ", " + stamp + ") ON CONFLICT DO NOTHING"
+                 : "DELETE FROM user_genre_selection WHERE user_id = " + U +
+                       " AND genre_id = " + genre;
     case 4:
       switch (rng.below(3)) {
         case 0:
-          return "INSERT INTO playlist (playlist_id, user_ref, name, genre_default, last_modified_at) VALUES "
-                 "(gen_random_uuid(), " + U + ", 'mixed', " + genre + ", " + stamp + ")";
+          return "INSERT INTO playlist (playlist_id, user_ref, name, genre_default, "
+                 "last_modified_at) VALUES "
+                 "(gen_random_uuid(), " +
+                 U + ", 'mixed', " + genre + ", " + stamp + ")";
         case 1:
           return "UPDATE playlist SET deleted = NOT deleted, last_modified_at = " + stamp +
                  " WHERE playlist_id = (SELECT playlist_id FROM playlist WHERE user_ref = " + U +
-                 " ORDER BY md5(playlist_id::text || " + std::to_string(rng.below(1000)) + ") LIMIT 1)";
+                 " ORDER BY md5(playlist_id::text || " + std::to_string(rng.below(1000)) +
+                 ") LIMIT 1)";
         default:
           return "UPDATE playlist SET genre_default = " + genre + ", last_modified_at = " + stamp +
                  " WHERE playlist_id = (SELECT playlist_id FROM playlist WHERE user_ref = " + U +
-                 " ORDER BY md5(playlist_id::text || " + std::to_string(rng.below(1000)) + ") LIMIT 1)";
+                 " ORDER BY md5(playlist_id::text || " + std::to_string(rng.below(1000)) +
+                 ") LIMIT 1)";
       }
     case 5:
-      return "INSERT INTO playlist_tune (playlist_ref, tune_ref, last_modified_at) VALUES (" + q(rng.of(pl.playlists)) +
-             ", " + tune + ", " + stamp + ") ON CONFLICT (playlist_ref, tune_ref) DO UPDATE SET deleted = NOT"
+      return "INSERT INTO playlist_tune (playlist_ref, tune_ref, last_modified_at) VALUES (" +
+             q(rng.of(pl.playlists)) + ", " + tune + ", " + stamp +
+             ") ON CONFLICT (playlist_ref, tune_ref) DO UPDATE SET deleted = NOT"
              " playlist_tune.deleted, last_modified_at = excluded.last_modified_at";
     case 6:
-      return "UPDATE tune SET genre = " + (rng.below(2) ? genre : all_genres) + ", last_modified_at = " + stamp +
-             " WHERE id = " + tune;
+      return "UPDATE tune SET genre = " + (rng.below(2) ? genre : all_genres) +
+             ", last_modified_at = " + stamp + " WHERE id = " + tune;
     case 7:
-      return "UPDATE tune SET private_for = " + owner + ", last_modified_at = " + stamp + " WHERE id = " + tune;
+      return "UPDATE tune SET private_for = " + owner + ", last_modified_at = " + stamp +
+             " WHERE id = " + tune;
     case 8:
-      return "UPDATE tune SET deleted = NOT deleted, last_modified_at = " + stamp + " WHERE id = " + tune;
+      return "UPDATE tune SET deleted = NOT deleted, last_modified_at = " + stamp +
+             " WHERE id = " + tune;
     case 9:
     case 10:
-      return "UPDATE " + table + " SET tune_ref = " + tune + ", last_modified_at = " + stamp + " WHERE id = " + row;
+      return "UPDATE " + table + " SET tune_ref = " + tune + ", last_modified_at = " + stamp +
+             " WHERE id = " + row;
     case 11:
-      return "UPDATE " + table + " SET user_ref = " + owner + ", last_modified_at = " + stamp + " WHERE id = " + row;
+      return "UPDATE " + table + " SET user_ref = " + owner + ", last_modified_at = " + stamp +
+             " WHERE id = " + row;
     case 12:
-      return "UPDATE " + table + " SET deleted = NOT deleted, last_modified_at = " + stamp + " WHERE id = " + row;
+      return "UPDATE " + table + " SET deleted = NOT deleted, last_modified_at = " + stamp +
+             " WHERE id = " + row;
     default:
-      return "UPDATE tune SET sync_version = sync_version + 1, last_modified_at = " + stamp + " WHERE id = " + tune;
+      return "UPDATE tune SET sync_version = sync_version + 1, last_modified_at = " + stamp +
+             " WHERE id = " + tune;
   }
 }
 
@@ -911,7 +982,8 @@ struct WriterTally {
   std::atomic<long> commits{0}, retries{0}, errors{0};
 };
 
-void writer(std::uint64_t seed, const Picks &p, const Pools &pl, std::atomic<bool> &stop, WriterTally &tally) {
+void writer(std::uint64_t seed, const Picks &p, const Pools &pl, std::atomic<bool> &stop,
+            WriterTally &tally) {
   try {
     PgConnection c = connect("genre-sync-filter-changes writer");
     Rng rng{seed};
@@ -921,15 +993,19 @@ void writer(std::uint64_t seed, const Picks &p, const Pools &pl, std::atomic<boo
         for (int i = rng.below(3); i >= 0; --i) c.exec(random_change(rng, p, pl));
         // Some transactions outlast the horizon's margin by far.
         const int r = rng.below(10);
-        if (r == 0) c.exec("SELECT pg_sleep(0.5)");
-        else if (r < 4) c.exec("SELECT pg_sleep(" + std::to_string(rng.below(50) / 1000.0) + ")");
+        if (r == 0)
+          c.exec("SELECT pg_sleep(0.5)");
+        else if (r < 4)
+          c.exec("SELECT pg_sleep(" + std::to_string(rng.below(50) / 1000.0) + ")");
         c.exec("COMMIT");
         ++tally.commits;
       } catch (const PgError &e) {
         c.exec("ROLLBACK");
         // Writers collide on the same rows; that is the writers' business.
-        if (e.sqlstate() == "40P01" || e.sqlstate() == "40001" || e.sqlstate() == "23505") ++tally.retries;
-        else throw;
+        if (e.sqlstate() == "40P01" || e.sqlstate() == "40001" || e.sqlstate() == "23505")
+          ++tally.retries;
+        else
+          throw;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(rng.below(20)));
     }
@@ -944,7 +1020,8 @@ bool run_mixed(const Picks &p, std::uint64_t seed, int seconds) {
   PgConnection long_txn = connect("genre-sync-filter-changes long transaction");
   const Pools pl = pools(client, p, 0);
   const Pools long_pl = pools(client, p, 1);
-  Replica replica, other;  // the user's, and the other user's (private_for, user_ref move rows to it)
+  Replica replica,
+      other;  // the user's, and the other user's (private_for, user_ref move rows to it)
   PullStats total = sync_all(client, p.user, replica);
   const long first_rows = total.rows;
   sync_all(client, p.other_user, other);
@@ -953,25 +1030,25 @@ bool run_mixed(const Picks &p, std::uint64_t seed, int seconds) {
   // it selects a genre, moves a tune into the set and touches rows.
   Rng long_rng{seed ^ 0xabcdefULL};
   long_txn.exec("BEGIN");
-  long_txn.exec("INSERT INTO user_genre_selection (user_id, genre_id, created_at) VALUES (" + q(p.user) + ", " +
-                q(p.outside[1]) + ", " + stamp + ") ON CONFLICT DO NOTHING");
+  long_txn.exec("INSERT INTO user_genre_selection (user_id, genre_id, created_at) VALUES (" +
+                q(p.user) + ", " + q(p.outside[1]) + ", " + stamp + ") ON CONFLICT DO NOTHING");
   // Only rows of its own pool, so writers do not wait for it.
   for (int i = 0; i < 3; ++i) {
     const std::string tune = q(long_rng.of(long_pl.tunes));
-    long_txn.exec("UPDATE note SET tune_ref = " + tune + ", last_modified_at = " + stamp + " WHERE id = " +
-                  q(long_pl.notes.at(static_cast<std::size_t>(i))));
-    long_txn.exec("UPDATE reference SET sync_version = sync_version + 1, last_modified_at = " + stamp +
-                  " WHERE id = " + q(long_pl.references.at(static_cast<std::size_t>(i))));
-    long_txn.exec("UPDATE tune SET genre = " + q(p.outside[1]) + ", last_modified_at = " + stamp + " WHERE id = " +
-                  q(long_pl.tunes.at(static_cast<std::size_t>(i))));
+    long_txn.exec("UPDATE note SET tune_ref = " + tune + ", last_modified_at = " + stamp +
+                  " WHERE id = " + q(long_pl.notes.at(static_cast<std::size_t>(i))));
+    long_txn.exec("UPDATE reference SET sync_version = sync_version + 1, last_modified_at = " +
+                  stamp + " WHERE id = " + q(long_pl.references.at(static_cast<std::size_t>(i))));
+    long_txn.exec("UPDATE tune SET genre = " + q(p.outside[1]) + ", last_modified_at = " + stamp +
+                  " WHERE id = " + q(long_pl.tunes.at(static_cast<std::size_t>(i))));
   }
 
   std::atomic<bool> stop{false};
   WriterTally tally;
   std::vector<std::thread> writers;
   for (int w = 0; w < 3; ++w)
-    writers.emplace_back(writer, seed * 7919 + static_cast<std::uint64_t>(w), std::cref(p), std::cref(pl),
-                         std::ref(stop), std::ref(tally));
+    writers.emplace_back(writer, seed * 7919 + static_cast<std::uint64_t>(w), std::cref(p),
+                         std::cref(pl), std::ref(stop), std::ref(tally));
   int syncs = 1;
   const auto start = Clock::now();
   const auto long_end = start + std::chrono::milliseconds(seconds * 400);
@@ -999,15 +1076,18 @@ bool run_mixed(const Picks &p, std::uint64_t seed, int seconds) {
   const Diff d = compare(replica, truth);
   sync_all(client, p.other_user, other);
   const Diff d_other = compare(other, oracle(client, p.other_user));
-  std::printf("mixed seed %llu, %d s: %ld writer commits, %ld collisions rolled back, %ld writer errors;"
-              " genres now %s: %s\n",
-              static_cast<unsigned long long>(seed), seconds, tally.commits.load(), tally.retries.load(),
-              tally.errors.load(), truth.genres.c_str(),
-              d.clean() && d_other.clean() && tally.errors == 0 ? "ok" : "FAIL");
-  std::printf("  %d syncs: %ld rows (first sync %ld), %ld removed, %ld pages (%ld catch-up), %.1f ms in sync_pull;"
-              " server now %zu notes, %zu references, %zu tunes\n",
-              syncs, total.rows, first_rows, total.removed, total.pages, total.catch_up_pages, total.ms,
-              truth.rows[0].size(), truth.rows[1].size(), truth.rows[2].size());
+  std::printf(
+      "mixed seed %llu, %d s: %ld writer commits, %ld collisions rolled back, %ld writer errors;"
+      " genres now %s: %s\n",
+      static_cast<unsigned long long>(seed), seconds, tally.commits.load(), tally.retries.load(),
+      tally.errors.load(), truth.genres.c_str(),
+      d.clean() && d_other.clean() && tally.errors == 0 ? "ok" : "FAIL");
+  std::printf(
+      "  %d syncs: %ld rows (first sync %ld), %ld removed, %ld pages (%ld catch-up), %.1f ms in "
+      "sync_pull;"
+      " server now %zu notes, %zu references, %zu tunes\n",
+      syncs, total.rows, first_rows, total.removed, total.pages, total.catch_up_pages, total.ms,
+      truth.rows[0].size(), truth.rows[1].size(), truth.rows[2].size());
   report_pull("final", last);
   if (!d_other.clean()) {
     std::printf("  other user %s:\n", p.other_user.c_str());
@@ -1019,14 +1099,16 @@ bool run_mixed(const Picks &p, std::uint64_t seed, int seconds) {
     wait_for_horizon(client);
     const PullStats again = sync_all(client, p.user, replica);
     const Diff d2 = compare(replica, oracle(client, p.user));
-    std::printf("  one more sync: %ld rows, %ld removed: %s\n", again.rows, again.removed, counts(d2).c_str());
+    std::printf("  one more sync: %ld rows, %ld removed: %s\n", again.rows, again.removed,
+                counts(d2).c_str());
   }
   return d.clean() && d_other.clean() && tally.errors == 0;
 }
 
 int usage(const char *argv0) {
   std::fprintf(stderr,
-               "usage: %s [--only SCENARIO,...] [--seed N] [--mixed-seconds S] [--page-size N] [--ignore-removals]\n"
+               "usage: %s [--only SCENARIO,...] [--seed N] [--mixed-seconds S] [--page-size N] "
+               "[--ignore-removals]\n"
                "          [--strict-v1] [--list]\n"
                "          [-h HOST] [-p PORT] [-U USER] [-d DBNAME]\n",
                argv0);
@@ -1043,16 +1125,24 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const bool has_value = i + 1 < argc;
-    if (arg == "--only" && has_value) only = argv[++i];
-    else if (arg == "--seed" && has_value) seed = std::strtoull(argv[++i], nullptr, 10);
-    else if (arg == "--mixed-seconds" && has_value) mixed_seconds = std::atoi(argv[++i]);
-    else if (arg == "--page-size" && has_value) page_size = std::atoi(argv[++i]);
-    else if (arg == "--ignore-removals") ignore_removals = true;
-    else if (arg == "--strict-v1") strict_v1 = true;
-    else if (arg == "--list") list = true;
+    if (arg == "--only" && has_value)
+      only = argv[++i];
+    else if (arg == "--seed" && has_value)
+      seed = std::strtoull(argv[++i], nullptr, 10);
+    else if (arg == "--mixed-seconds" && has_value)
+      mixed_seconds = std::atoi(argv[++i]);
+    else if (arg == "--page-size" && has_value)
+      page_size = std::atoi(argv[++i]);
+    else if (arg == "--ignore-removals")
+      ignore_removals = true;
+    else if (arg == "--strict-v1")
+      strict_v1 = true;
+    else if (arg == "--list")
+      list = true;
     else if (gs::tools::ConnectionOptions::is_connection_flag(arg) && has_value)
       connection_options.accept(arg, argv[++i]);
-    else return usage(argv[0]);
+    else
+      return usage(argv[0]);
   }
   if (page_size < 1 || mixed_seconds < 1) return usage(argv[0]);
   try {
@@ -1063,19 +1153,25 @@ int main(int argc, char **argv) {
     const auto all = scenarios(p);
     if (list) {
       for (const auto &sc : all) std::printf("%s\n", sc.name.c_str());
-      std::printf("v1_cursor\nv1_cursor_genre_out\nmid_pull_add_then_remove\nmid_pull_add_then_add\n"
-                  "mid_pull_remove_then_add\nmid_pull_remove_then_remove\nmid_pull_add_then_tune_moves\n"
-                  "mid_pull_remove_then_tune_moves\nmid_pull_add_then_note_leaves\nmid_pull_remove_then_note_returns\n"
-                  "mid_pull_add_then_remove_then_readd\nmid_pull_remove_then_add_then_remove\n"
-                  "held_horizon_tune_deleted_then_genre_dropped\nheld_horizon_tune_regenred_then_genre_dropped\n"
-                  "held_horizon_tune_private_then_genre_dropped\nheld_horizon_note_moved_then_genre_dropped\n"
-                  "held_horizon_tune_regenred_then_genre_added\nheld_horizon_tune_private_user_then_genre_dropped\n"
-                  "mixed\n");
+      std::printf(
+          "v1_cursor\nv1_cursor_genre_out\nmid_pull_add_then_remove\nmid_pull_add_then_add\n"
+          "mid_pull_remove_then_add\nmid_pull_remove_then_remove\nmid_pull_add_then_tune_moves\n"
+          "mid_pull_remove_then_tune_moves\nmid_pull_add_then_note_leaves\nmid_pull_remove_then_"
+          "note_returns\n"
+          "mid_pull_add_then_remove_then_readd\nmid_pull_remove_then_add_then_remove\n"
+          "held_horizon_tune_deleted_then_genre_dropped\nheld_horizon_tune_regenred_then_genre_"
+          "dropped\n"
+          "held_horizon_tune_private_then_genre_dropped\nheld_horizon_note_moved_then_genre_"
+          "dropped\n"
+          "held_horizon_tune_regenred_then_genre_added\nheld_horizon_tune_private_user_then_genre_"
+          "dropped\n"
+          "mixed\n");
       return 0;
     }
-    std::printf("filter changes: user %s, genres %s, horizon margin %s, page size %d%s\n", p.user.c_str(),
-                oracle(c, p.user).genres.c_str(), margin.is_null(0, 0) ? "default" : text(margin, 0, 0).c_str(),
-                page_size, ignore_removals ? ", the worker IGNORES removals" : "");
+    std::printf("filter changes: user %s, genres %s, horizon margin %s, page size %d%s\n",
+                p.user.c_str(), oracle(c, p.user).genres.c_str(),
+                margin.is_null(0, 0) ? "default" : text(margin, 0, 0).c_str(), page_size,
+                ignore_removals ? ", the worker IGNORES removals" : "");
     const auto start = Clock::now();
     std::vector<std::string> failed;
     // --only takes a comma-separated list; the data is picked once, so a
@@ -1096,17 +1192,18 @@ int main(int argc, char **argv) {
     const bool v1_in = wanted("v1_cursor"), v1_out = wanted("v1_cursor_genre_out");
     if (v1_in || v1_out) {
       // A stored 1.2 cursor, then a genre enters and the note and reference move.
-      Scenario v1_add{"v1_cursor", [&](PgConnection &conn) {
-                    conn.exec("INSERT INTO user_genre_selection (user_id, genre_id, created_at) VALUES (" + q(p.user) +
-                              ", " + q(p.outside[5]) + ", " + stamp + ")");
-                    conn.exec("UPDATE note SET sync_version = sync_version + 1, last_modified_at = " + stamp +
-                              " WHERE id = " + q(p.note));
-                  }};
+      Scenario v1_add{
+          "v1_cursor", [&](PgConnection &conn) {
+            conn.exec("INSERT INTO user_genre_selection (user_id, genre_id, created_at) VALUES (" +
+                      q(p.user) + ", " + q(p.outside[5]) + ", " + stamp + ")");
+            conn.exec("UPDATE note SET sync_version = sync_version + 1, last_modified_at = " +
+                      stamp + " WHERE id = " + q(p.note));
+          }};
       if (v1_in && !run_scenario(c, p, v1_add, true)) failed.push_back(v1_add.name);
       Scenario v1_remove{"v1_cursor_genre_out",
                          [&](PgConnection &conn) {
-                           conn.exec("DELETE FROM user_genre_selection WHERE user_id = " + q(p.user) +
-                                     " AND genre_id = " + q(p.outside[5]));
+                           conn.exec("DELETE FROM user_genre_selection WHERE user_id = " +
+                                     q(p.user) + " AND genre_id = " + q(p.outside[5]));
                          },
                          true};
       // The genre v1_cursor added left the filter since the v1 cursor: the
@@ -1117,26 +1214,31 @@ int main(int argc, char **argv) {
       // Second changes that land in the middle of the first one's catch-up.
       const std::string U = q(p.user), g1 = q(p.outside[0]), g2 = q(p.outside[1]);
       const auto select = [&](const std::string &g) {
-        return "INSERT INTO user_genre_selection (user_id, genre_id, created_at) VALUES (" + U + ", " + g + ", " +
-               stamp + ") ON CONFLICT DO NOTHING";
+        return "INSERT INTO user_genre_selection (user_id, genre_id, created_at) VALUES (" + U +
+               ", " + g + ", " + stamp + ") ON CONFLICT DO NOTHING";
       };
       const auto drop = [&](const std::string &g) {
         return "DELETE FROM user_genre_selection WHERE user_id = " + U + " AND genre_id = " + g;
       };
       // A tune of g1 moves to the user's own genre while g1's rows arrive.
       const std::string move_tune =
-          "UPDATE tune SET genre = (SELECT genre FROM tune WHERE id = " + q(p.tune_inside) + "), last_modified_at = " +
-          stamp + " WHERE id = (SELECT id FROM tune WHERE genre = " + g1 +
+          "UPDATE tune SET genre = (SELECT genre FROM tune WHERE id = " + q(p.tune_inside) +
+          "), last_modified_at = " + stamp +
+          " WHERE id = (SELECT id FROM tune WHERE genre = " + g1 +
           " AND NOT deleted AND private_for IS NULL ORDER BY id DESC LIMIT 1)";
       // A system note of a g1 tune goes to the other user, and back.
       const std::string note_out =
-          "WITH n AS (UPDATE note SET user_ref = " + q(p.other_user) + ", last_modified_at = " + stamp +
-          " WHERE id = (SELECT n.id FROM note n JOIN tune t ON t.id = n.tune_ref WHERE t.genre = " + g1 +
-          " AND NOT t.deleted AND t.private_for IS NULL AND n.user_ref IS NULL ORDER BY n.id LIMIT 1) RETURNING id)"
+          "WITH n AS (UPDATE note SET user_ref = " + q(p.other_user) +
+          ", last_modified_at = " + stamp +
+          " WHERE id = (SELECT n.id FROM note n JOIN tune t ON t.id = n.tune_ref WHERE t.genre = " +
+          g1 +
+          " AND NOT t.deleted AND t.private_for IS NULL AND n.user_ref IS NULL ORDER BY n.id LIMIT "
+          "1) RETURNING id)"
           " INSERT INTO fc_oracle.saved SELECT 'note_out', id::text FROM n"
           " ON CONFLICT (k) DO UPDATE SET v = excluded.v";
-      const std::string note_back = "UPDATE note SET user_ref = NULL, last_modified_at = " + stamp +
-                                    " WHERE id = (SELECT v::uuid FROM fc_oracle.saved WHERE k = 'note_out')";
+      const std::string note_back =
+          "UPDATE note SET user_ref = NULL, last_modified_at = " + stamp +
+          " WHERE id = (SELECT v::uuid FROM fc_oracle.saved WHERE k = 'note_out')";
       const struct {
         const char *name;
         std::string first, second, third;
@@ -1157,22 +1259,27 @@ int main(int argc, char **argv) {
           {"mid_pull_remove_then_add_then_remove", drop(g1), select(g1), drop(g1)},
       };
       for (const auto &m : mids)
-        if (wanted(m.name) && !run_mid_pull(c, p, m.name, m.first, m.second, m.third)) failed.push_back(m.name);
+        if (wanted(m.name) && !run_mid_pull(c, p, m.name, m.first, m.second, m.third))
+          failed.push_back(m.name);
     }
     {
       // A live public tune of genre g with the user's notes or references.
       const std::string g = p.outside[7];
-      const std::string tune_of_g =
-          "(SELECT t.id FROM tune t WHERE t.genre = " + q(g) + " AND NOT t.deleted AND t.private_for IS NULL"
-          " ORDER BY (SELECT count(*) FROM note n WHERE n.tune_ref = t.id AND n.user_ref IS NULL) DESC, t.id LIMIT 1)";
+      const std::string tune_of_g = "(SELECT t.id FROM tune t WHERE t.genre = " + q(g) +
+                                    " AND NOT t.deleted AND t.private_for IS NULL"
+                                    " ORDER BY (SELECT count(*) FROM note n WHERE n.tune_ref = "
+                                    "t.id AND n.user_ref IS NULL) DESC, t.id LIMIT 1)";
       const std::string U = q(p.user);
-      const std::string select_g = "INSERT INTO user_genre_selection (user_id, genre_id, created_at) VALUES (" + U +
-                                   ", " + q(g) + ", " + stamp + ") ON CONFLICT DO NOTHING";
-      const std::string drop_g = "DELETE FROM user_genre_selection WHERE user_id = " + U + " AND genre_id = " + q(g);
+      const std::string select_g =
+          "INSERT INTO user_genre_selection (user_id, genre_id, created_at) VALUES (" + U + ", " +
+          q(g) + ", " + stamp + ") ON CONFLICT DO NOTHING";
+      const std::string drop_g =
+          "DELETE FROM user_genre_selection WHERE user_id = " + U + " AND genre_id = " + q(g);
       const std::string g2 = p.outside[8];
-      const std::string tune_of_g2 =
-          "(SELECT t.id FROM tune t WHERE t.genre = " + q(g2) + " AND NOT t.deleted AND t.private_for IS NULL"
-          " ORDER BY (SELECT count(*) FROM note n WHERE n.tune_ref = t.id AND n.user_ref IS NULL) DESC, t.id LIMIT 1)";
+      const std::string tune_of_g2 = "(SELECT t.id FROM tune t WHERE t.genre = " + q(g2) +
+                                     " AND NOT t.deleted AND t.private_for IS NULL"
+                                     " ORDER BY (SELECT count(*) FROM note n WHERE n.tune_ref = "
+                                     "t.id AND n.user_ref IS NULL) DESC, t.id LIMIT 1)";
       struct Held {
         const char *name;
         std::string move;
@@ -1180,31 +1287,41 @@ int main(int argc, char **argv) {
       };
       const Held held[] = {
           {"held_horizon_tune_deleted_then_genre_dropped",
-           "UPDATE tune SET deleted = true, last_modified_at = " + stamp + " WHERE id = " + tune_of_g, {}, {}},
+           "UPDATE tune SET deleted = true, last_modified_at = " + stamp +
+               " WHERE id = " + tune_of_g,
+           {},
+           {}},
           {"held_horizon_tune_regenred_then_genre_dropped",
-           "UPDATE tune SET genre = " + q(p.outside[8]) + ", last_modified_at = " + stamp + " WHERE id = " +
-               tune_of_g, {}, {}},
+           "UPDATE tune SET genre = " + q(p.outside[8]) + ", last_modified_at = " + stamp +
+               " WHERE id = " + tune_of_g,
+           {},
+           {}},
           {"held_horizon_tune_private_then_genre_dropped",
-           "UPDATE tune SET private_for = " + q(p.other_user) + ", last_modified_at = " + stamp + " WHERE id = " +
-               tune_of_g, {}, {}},
+           "UPDATE tune SET private_for = " + q(p.other_user) + ", last_modified_at = " + stamp +
+               " WHERE id = " + tune_of_g,
+           {},
+           {}},
           {"held_horizon_note_moved_then_genre_dropped",
            "UPDATE note SET user_ref = " + q(p.other_user) + ", last_modified_at = " + stamp +
                " WHERE id = (SELECT n.id FROM note n WHERE n.tune_ref = " + tune_of_g +
                " AND n.user_ref IS NULL ORDER BY n.id LIMIT 1)",
-           {}, {}},
+           {},
+           {}},
           // Entering: a tune of g2 moves into g, then g is selected.
           {"held_horizon_tune_regenred_then_genre_added",
-           "UPDATE tune SET genre = " + q(g) + ", last_modified_at = " + stamp + " WHERE id = " + tune_of_g2,
+           "UPDATE tune SET genre = " + q(g) + ", last_modified_at = " + stamp +
+               " WHERE id = " + tune_of_g2,
            drop_g, select_g},
           // Entering: a tune of g made private to the user, then g dropped
           // (the tune and its rows stay, by private_for).
           {"held_horizon_tune_private_user_then_genre_dropped",
-           "UPDATE tune SET private_for = " + U + ", last_modified_at = " + stamp + " WHERE id = " + tune_of_g,
+           "UPDATE tune SET private_for = " + U + ", last_modified_at = " + stamp +
+               " WHERE id = " + tune_of_g,
            select_g, drop_g},
       };
       for (const auto &h : held)
-        if (wanted(h.name) && !run_held_horizon(c, p, h.name, h.setup.empty() ? select_g : h.setup, h.move,
-                                                h.change.empty() ? drop_g : h.change))
+        if (wanted(h.name) && !run_held_horizon(c, p, h.name, h.setup.empty() ? select_g : h.setup,
+                                                h.move, h.change.empty() ? drop_g : h.change))
           failed.push_back(h.name);
     }
     if (wanted("mixed") && !run_mixed(p, seed, mixed_seconds)) failed.push_back("mixed");

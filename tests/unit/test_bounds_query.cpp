@@ -40,8 +40,9 @@ TEST_CASE("sampled bounds look each sampled row up in the filtered rows by id") 
     CHECK(contains(sql, " FROM app." + name +
                             " s TABLESAMPLE BERNOULLI ($11) REPEATABLE (0) CROSS JOIN LATERAL"
                             " (SELECT f.last_modified_at, f.id FROM (SELECT "));
-    CHECK(contains(sql, ") f WHERE f.id OPERATOR(pg_catalog.=) s.id OFFSET 0) k"
-                        " WHERE k.last_modified_at OPERATOR(pg_catalog.<) $9) q"));
+    CHECK(contains(sql,
+                   ") f WHERE f.id OPERATOR(pg_catalog.=) s.id OFFSET 0) k"
+                   " WHERE k.last_modified_at OPERATOR(pg_catalog.<) $9) q"));
     // The filtered rows themselves are never sampled: the lookup must see
     // every row the pages see.
     CHECK(sql.find("TABLESAMPLE") == sql.rfind("TABLESAMPLE"));
@@ -50,8 +51,8 @@ TEST_CASE("sampled bounds look each sampled row up in the filtered rows by id") 
 }
 
 TEST_CASE("only bounds shapes have a bounds query") {
-  CHECK_THROWS_AS(gs::bounds_query({SyncTable::note, QueryKind::keyset_rows, BoundKind::none,
-                                    BoundKind::none},
-                                   "SELECT 1", "public"),
-                  std::logic_error);
+  CHECK_THROWS_AS(
+      gs::bounds_query({SyncTable::note, QueryKind::keyset_rows, BoundKind::none, BoundKind::none},
+                       "SELECT 1", "public"),
+      std::logic_error);
 }

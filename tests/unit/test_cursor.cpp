@@ -12,9 +12,9 @@ const std::string some_id = "0123abcd-4567-89ef-0a1b-2c3d4e5f6789";
 }  // namespace
 
 TEST_CASE("cursors round-trip exactly") {
-  for (std::int64_t micros : {std::int64_t{0}, std::int64_t{1}, std::int64_t{-1},
-                              std::int64_t{1764083045123456}, gs::min_unix_micros,
-                              std::int64_t{INT64_MAX}}) {
+  for (std::int64_t micros :
+       {std::int64_t{0}, std::int64_t{1}, std::int64_t{-1}, std::int64_t{1764083045123456},
+        gs::min_unix_micros, std::int64_t{INT64_MAX}}) {
     std::string text = "v1:" + std::to_string(micros) + ":" + some_id;
     auto cursor = gs::try_parse_cursor(text);
     REQUIRE(cursor);
@@ -37,7 +37,8 @@ TEST_CASE("anything but a canonical v1 cursor is rejected") {
       "",
       "v1",
       "v1:",
-      "v1::" "0123abcd-4567-89ef-0a1b-2c3d4e5f6789",
+      "v1::"
+      "0123abcd-4567-89ef-0a1b-2c3d4e5f6789",
       "v2:5:0123abcd-4567-89ef-0a1b-2c3d4e5f6789",
       "V1:5:0123abcd-4567-89ef-0a1b-2c3d4e5f6789",
       "v1:+5:0123abcd-4567-89ef-0a1b-2c3d4e5f6789",
@@ -62,7 +63,8 @@ TEST_CASE("anything but a canonical v1 cursor is rejected") {
     INFO(text);
     CHECK_FALSE(gs::try_parse_cursor(text));
   }
-  CHECK_FALSE(gs::try_parse_cursor(std::string_view("v1:5:0123abcd-4567-89ef-0a1b-2c3d4e5f678\0", 41)));
+  CHECK_FALSE(
+      gs::try_parse_cursor(std::string_view("v1:5:0123abcd-4567-89ef-0a1b-2c3d4e5f678\0", 41)));
 }
 
 TEST_CASE("a malformed cursor is 22P02 naming the argument, shown safely") {
@@ -71,7 +73,8 @@ TEST_CASE("a malformed cursor is 22P02 naming the argument, shown safely") {
     FAIL("no error");
   } catch (const gs::Error &e) {
     CHECK(e.sqlstate() == "22P02");
-    CHECK(std::string(e.what()) == "invalid cursor in p_cursor: \"v1:x?:" + std::string(74, 'a') + "...\"");
+    CHECK(std::string(e.what()) ==
+          "invalid cursor in p_cursor: \"v1:x?:" + std::string(74, 'a') + "...\"");
     CHECK(e.detail() ==
           "A cursor is the exact text sync_pull returned in next_cursor (v2/...), or a "
           "position v1:<microseconds since 1970-01-01>:<lower-case uuid>.");

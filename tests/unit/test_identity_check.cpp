@@ -77,8 +77,7 @@ TEST_CASE("the older one-setting-per-claim form") {
 }
 
 TEST_CASE("request.jwt.claims wins over the older settings") {
-  CHECK(verdict({claims_with_sub(me), "11111111-2222-3333-4444-555555555555", ""}, my_id) ==
-        "ok");
+  CHECK(verdict({claims_with_sub(me), "11111111-2222-3333-4444-555555555555", ""}, my_id) == "ok");
   CHECK(verdict({R"({"role":"anon"})", me, ""}, my_id) ==
         "42501 p_user_id requires an authenticated user");
 }

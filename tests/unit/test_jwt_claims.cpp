@@ -45,7 +45,9 @@ TEST_CASE("string escapes decode to UTF-8") {
   auto c = gs::parse_jwt_claims(
       R"({"sub":"a\"b\\c\/d\b\f\n\r\t","role":"\u00e9\u20ac\ud83c\udfb5\u0041"})");
   CHECK(*c.sub == "a\"b\\c/d\b\f\n\r\t");
-  CHECK(*c.role == "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x8E\xB5" "A");
+  CHECK(*c.role ==
+        "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x8E\xB5"
+        "A");
   CHECK(*gs::parse_jwt_claims("{\"sub\":\"caf\xC3\xA9\"}").sub == "caf\xC3\xA9");
 }
 
@@ -58,23 +60,54 @@ TEST_CASE("malformed claims are 28000 naming the setting and the byte") {
     CHECK(std::string(e.what()) == "request.jwt.claims is not a valid JSON object");
     CHECK(e.detail() == "Expected a member name at byte 11.");
   }
-  for (const char *bad : {
-           "", " ", "null", "[]", "\"sub\"", "1", "{", "}", "{}{}", "{} x", "{\"sub\"}",
-           "{\"sub\":}", "{\"a\":1,}", "{,}", "{\"a\" 1}", "{'a':1}", "{a:1}", "{\"a\":01}",
-           "{\"a\":1.}", "{\"a\":.5}", "{\"a\":-}", "{\"a\":1e}", "{\"a\":+1}", "{\"a\":tru}",
-           "{\"a\":True}", "{\"a\":nul}", "{\"a\":[1,]}", "{\"a\":[1 2]}", "{\"a\":NaN}",
-           "{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}", "{\"a\":\"\\u12G4\"}", "{\"a\":\"open}",
-           "{\"a\":\"tab\there\"}", "{\"a\":\"\\ud800\"}", "{\"a\":\"\\udc00\"}",
-           "{\"a\":\"\\ud800\\u0041\"}", "{\"a\":\"\\u0000\"}", "{\"a\":\"end\\"}) {
+  for (const char *bad : {"",
+                          " ",
+                          "null",
+                          "[]",
+                          "\"sub\"",
+                          "1",
+                          "{",
+                          "}",
+                          "{}{}",
+                          "{} x",
+                          "{\"sub\"}",
+                          "{\"sub\":}",
+                          "{\"a\":1,}",
+                          "{,}",
+                          "{\"a\" 1}",
+                          "{'a':1}",
+                          "{a:1}",
+                          "{\"a\":01}",
+                          "{\"a\":1.}",
+                          "{\"a\":.5}",
+                          "{\"a\":-}",
+                          "{\"a\":1e}",
+                          "{\"a\":+1}",
+                          "{\"a\":tru}",
+                          "{\"a\":True}",
+                          "{\"a\":nul}",
+                          "{\"a\":[1,]}",
+                          "{\"a\":[1 2]}",
+                          "{\"a\":NaN}",
+                          "{\"a\":\"\\x\"}",
+                          "{\"a\":\"\\u12\"}",
+                          "{\"a\":\"\\u12G4\"}",
+                          "{\"a\":\"open}",
+                          "{\"a\":\"tab\there\"}",
+                          "{\"a\":\"\\ud800\"}",
+                          "{\"a\":\"\\udc00\"}",
+                          "{\"a\":\"\\ud800\\u0041\"}",
+                          "{\"a\":\"\\u0000\"}",
+                          "{\"a\":\"end\\"}) {
     INFO(bad);
     CHECK(refusal(bad) == "28000");
   }
 }
 
 TEST_CASE("sub and role must be single strings") {
-  for (const char *bad : {R"({"sub":1})", R"({"sub":null})", R"({"sub":["a"]})",
-                          R"({"role":{"a":"b"}})", R"({"role":true})",
-                          R"({"sub":"a","sub":"b"})", R"({"role":"a","x":1,"role":"a"})"}) {
+  for (const char *bad :
+       {R"({"sub":1})", R"({"sub":null})", R"({"sub":["a"]})", R"({"role":{"a":"b"}})",
+        R"({"role":true})", R"({"sub":"a","sub":"b"})", R"({"role":"a","x":1,"role":"a"})"}) {
     INFO(bad);
     CHECK(refusal(bad) == "28000");
   }

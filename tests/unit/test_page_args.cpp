@@ -57,8 +57,7 @@ TEST_CASE("p_offset: NULL means 0, negative is 22023") {
 
 TEST_CASE("keyset bounds are classified, an id alone is rejected") {
   CHECK(gs::classify_bound(false, false, "p_after_timestamp", "p_after_id") == BoundKind::none);
-  CHECK(gs::classify_bound(true, false, "p_after_timestamp", "p_after_id") ==
-        BoundKind::timestamp);
+  CHECK(gs::classify_bound(true, false, "p_after_timestamp", "p_after_id") == BoundKind::timestamp);
   CHECK(gs::classify_bound(true, true, "p_after_timestamp", "p_after_id") ==
         BoundKind::timestamp_and_id);
   auto e = thrown_by([] { gs::classify_bound(false, true, "p_until_timestamp", "p_until_id"); });

@@ -19,9 +19,9 @@ TEST_CASE("role lists read as SQL identifiers") {
 }
 
 TEST_CASE("malformed role lists are 22023") {
-  for (const std::string &bad : std::vector<std::string>{",", "a,", ",a", "a,,b", "a b", "\"a",
-                                                         "a\"b", "\"\"", "a, \"\"",
-                                                         std::string(64, 'r')}) {
+  for (const std::string &bad :
+       std::vector<std::string>{",", "a,", ",a", "a,,b", "a b", "\"a", "a\"b", "\"\"", "a, \"\"",
+                                std::string(64, 'r')}) {
     INFO(bad);
     try {
       gs::parse_role_list(bad);

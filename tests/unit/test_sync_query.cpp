@@ -14,8 +14,7 @@ using gs::SyncTable;
 
 namespace {
 
-const BoundKind all_bounds[] = {BoundKind::none, BoundKind::timestamp,
-                                BoundKind::timestamp_and_id};
+const BoundKind all_bounds[] = {BoundKind::none, BoundKind::timestamp, BoundKind::timestamp_and_id};
 const SyncTable all_tables[] = {SyncTable::note, SyncTable::reference, SyncTable::tune};
 
 bool contains(const std::string &text, const std::string &part) {
@@ -27,17 +26,19 @@ bool contains(const std::string &text, const std::string &part) {
 TEST_CASE("every query shape has its own plan slot") {
   std::set<int> slots;
   for (auto table : all_tables)
-    for (auto kind : {QueryKind::offset_rows, QueryKind::keyset_rows, QueryKind::envelope,
-                      QueryKind::checksum, QueryKind::bounds, QueryKind::bounds_sampled,
-                      QueryKind::change})
+    for (auto kind :
+         {QueryKind::offset_rows, QueryKind::keyset_rows, QueryKind::envelope, QueryKind::checksum,
+          QueryKind::bounds, QueryKind::bounds_sampled, QueryKind::change})
       for (auto after : all_bounds)
         for (auto until : all_bounds)
           for (auto type : {BoundType::timestamptz, BoundType::timestamp})
             for (bool first : {false, true}) {
               slots.insert(gs::query_slot(RowsShape{table, kind, after, until, type,
                                                     gs::RowsAccess::app_tables, 0, first}));
-              for (auto by_time : {gs::RowsAccess::keys_by_time, gs::RowsAccess::keys_by_time_merged})
-                slots.insert(gs::query_slot(RowsShape{table, kind, after, until, type, by_time, 0, first}));
+              for (auto by_time :
+                   {gs::RowsAccess::keys_by_time, gs::RowsAccess::keys_by_time_merged})
+                slots.insert(
+                    gs::query_slot(RowsShape{table, kind, after, until, type, by_time, 0, first}));
               for (int n = 0; n <= gs::max_genre_streams; ++n)
                 slots.insert(gs::query_slot(RowsShape{table, kind, after, until, type,
                                                       gs::RowsAccess::keys_by_genre, n, first}));
@@ -54,54 +55,67 @@ TEST_CASE("key index, by time: the page's keys in key order, each key's row by p
   const RowsShape shape{SyncTable::reference, QueryKind::keyset_rows, BoundKind::timestamp_and_id,
                         BoundKind::timestamp, BoundType::timestamptz, gs::RowsAccess::keys_by_time};
   const std::string sql = gs::rows_query(shape, "app");
-  CHECK(contains(sql, "SELECT r.* FROM (SELECT k.last_modified_at, k.id FROM app.sync_key_reference k "
-                      "WHERE k.tune_live AND (k.genre OPERATOR(pg_catalog.=) ANY ($2) OR k.private_for "
-                      "OPERATOR(pg_catalog.=) $1) AND (k.user_ref IS NULL OR k.user_ref "
-                      "OPERATOR(pg_catalog.=) $1) AND (k.last_modified_at, k.id) OPERATOR(pg_catalog.>) "
-                      "($3, $4) AND k.last_modified_at OPERATOR(pg_catalog.<=) $5 AND k.last_modified_at "
-                      "OPERATOR(pg_catalog.<) $9 ORDER BY k.last_modified_at, k.id LIMIT $7) s"));
+  CHECK(
+      contains(sql,
+               "SELECT r.* FROM (SELECT k.last_modified_at, k.id FROM app.sync_key_reference k "
+               "WHERE k.tune_live AND (k.genre OPERATOR(pg_catalog.=) ANY ($2) OR k.private_for "
+               "OPERATOR(pg_catalog.=) $1) AND (k.user_ref IS NULL OR k.user_ref "
+               "OPERATOR(pg_catalog.=) $1) AND (k.last_modified_at, k.id) OPERATOR(pg_catalog.>) "
+               "($3, $4) AND k.last_modified_at OPERATOR(pg_catalog.<=) $5 AND k.last_modified_at "
+               "OPERATOR(pg_catalog.<) $9 ORDER BY k.last_modified_at, k.id LIMIT $7) s"));
   // Only the id is an index condition of the lookup: an equality on the
   // timestamp could send it through an index on last_modified_at alone.
-  CHECK(contains(sql, ") s JOIN app.reference r ON r.id OPERATOR(pg_catalog.=) s.id AND "
-                      "r.last_modified_at IS NOT DISTINCT FROM s.last_modified_at ORDER BY "
-                      "s.last_modified_at, s.id LIMIT $7"));
+  CHECK(contains(sql,
+                 ") s JOIN app.reference r ON r.id OPERATOR(pg_catalog.=) s.id AND "
+                 "r.last_modified_at IS NOT DISTINCT FROM s.last_modified_at ORDER BY "
+                 "s.last_modified_at, s.id LIMIT $7"));
   CHECK_FALSE(contains(sql, "r.last_modified_at OPERATOR"));
 }
 
 TEST_CASE("key index, by time, merged: keys merge-joined to the rows, bounded on both sides") {
-  const RowsShape shape{SyncTable::reference, QueryKind::keyset_rows, BoundKind::timestamp_and_id,
-                        BoundKind::timestamp, BoundType::timestamptz, gs::RowsAccess::keys_by_time_merged};
+  const RowsShape shape{SyncTable::reference,        QueryKind::keyset_rows,
+                        BoundKind::timestamp_and_id, BoundKind::timestamp,
+                        BoundType::timestamptz,      gs::RowsAccess::keys_by_time_merged};
   const std::string sql = gs::rows_query(shape, "app");
-  CHECK(contains(sql, "SELECT r.* FROM app.sync_key_reference k JOIN app.reference r ON "
-                      "r.last_modified_at OPERATOR(pg_catalog.=) k.last_modified_at AND r.id "
-                      "OPERATOR(pg_catalog.=) k.id WHERE k.tune_live AND (k.genre "
-                      "OPERATOR(pg_catalog.=) ANY ($2) OR k.private_for OPERATOR(pg_catalog.=) $1) "
-                      "AND (k.user_ref IS NULL OR k.user_ref OPERATOR(pg_catalog.=) $1)"));
+  CHECK(contains(sql,
+                 "SELECT r.* FROM app.sync_key_reference k JOIN app.reference r ON "
+                 "r.last_modified_at OPERATOR(pg_catalog.=) k.last_modified_at AND r.id "
+                 "OPERATOR(pg_catalog.=) k.id WHERE k.tune_live AND (k.genre "
+                 "OPERATOR(pg_catalog.=) ANY ($2) OR k.private_for OPERATOR(pg_catalog.=) $1) "
+                 "AND (k.user_ref IS NULL OR k.user_ref OPERATOR(pg_catalog.=) $1)"));
   for (const std::string alias : {"k", "r"}) {
-    CHECK(contains(sql, "(" + alias + ".last_modified_at, " + alias + ".id) OPERATOR(pg_catalog.>) ($3, $4)"));
+    CHECK(contains(
+        sql, "(" + alias + ".last_modified_at, " + alias + ".id) OPERATOR(pg_catalog.>) ($3, $4)"));
     CHECK(contains(sql, alias + ".last_modified_at OPERATOR(pg_catalog.<=) $5"));
     CHECK(contains(sql, alias + ".last_modified_at OPERATOR(pg_catalog.<) $9"));
   }
   CHECK(contains(sql, "ORDER BY r.last_modified_at, r.id LIMIT $7"));
   // The drop-ins skip their offset over keys and fetch only the page by id.
-  CHECK_THROWS_AS(gs::rows_query({SyncTable::note, QueryKind::offset_rows, BoundKind::none, BoundKind::none,
-                                  BoundType::timestamptz, gs::RowsAccess::keys_by_time_merged},
-                                 "app"),
-                  std::logic_error);
+  CHECK_THROWS_AS(
+      gs::rows_query({SyncTable::note, QueryKind::offset_rows, BoundKind::none, BoundKind::none,
+                      BoundType::timestamptz, gs::RowsAccess::keys_by_time_merged},
+                     "app"),
+      std::logic_error);
 }
 
 TEST_CASE("key index, by genre: one stream per genre and the private one, merged") {
-  const RowsShape shape{SyncTable::note, QueryKind::envelope, BoundKind::none, BoundKind::none,
-                        BoundType::timestamp, gs::RowsAccess::keys_by_genre, 2};
+  const RowsShape shape{SyncTable::note,
+                        QueryKind::envelope,
+                        BoundKind::none,
+                        BoundKind::none,
+                        BoundType::timestamp,
+                        gs::RowsAccess::keys_by_genre,
+                        2};
   const std::string sql = gs::rows_query(shape, "app");
   CHECK(contains(sql, "k.genre OPERATOR(pg_catalog.=) ($2)[1] AND k.private_for IS NULL"));
   CHECK(contains(sql, "k.genre OPERATOR(pg_catalog.=) ($2)[2] AND k.private_for IS NULL"));
   CHECK(contains(sql, "ORDER BY k.last_modified_at, k.id LIMIT $7) UNION ALL (SELECT"));
   CHECK_FALSE(contains(sql, "($2)[3]"));
   CHECK(contains(sql, "k.tune_live AND k.private_for OPERATOR(pg_catalog.=) $1 AND"));
-  CHECK(contains(sql, ") s JOIN app.note r ON r.id OPERATOR(pg_catalog.=) s.id AND "
-                      "r.last_modified_at IS NOT DISTINCT FROM s.last_modified_at ORDER BY "
-                      "s.last_modified_at, s.id LIMIT $7"));
+  CHECK(contains(sql,
+                 ") s JOIN app.note r ON r.id OPERATOR(pg_catalog.=) s.id AND "
+                 "r.last_modified_at IS NOT DISTINCT FROM s.last_modified_at ORDER BY "
+                 "s.last_modified_at, s.id LIMIT $7"));
   std::size_t streams = 0;
   for (std::size_t at = sql.find("FROM app.sync_key_note k"); at != std::string::npos;
        at = sql.find("FROM app.sync_key_note k", at + 1))
@@ -113,72 +127,105 @@ TEST_CASE("key index, drop-in pages: the offset is skipped over keys, then the r
   const RowsShape by_time{SyncTable::note, QueryKind::offset_rows, BoundKind::timestamp,
                           BoundKind::none, BoundType::timestamptz, gs::RowsAccess::keys_by_time};
   const std::string time_sql = gs::rows_query(by_time, "app");
-  CHECK(contains(time_sql, "SELECT r.* FROM (SELECT k.last_modified_at, k.id FROM app.sync_key_note k WHERE"));
-  CHECK(contains(time_sql, "k.last_modified_at OPERATOR(pg_catalog.>) $3 ORDER BY k.last_modified_at, k.id "
-                           "LIMIT $7 OFFSET $8) s JOIN app.note r ON r.id OPERATOR(pg_catalog.=) s.id"));
+  CHECK(contains(
+      time_sql, "SELECT r.* FROM (SELECT k.last_modified_at, k.id FROM app.sync_key_note k WHERE"));
+  CHECK(contains(time_sql,
+                 "k.last_modified_at OPERATOR(pg_catalog.>) $3 ORDER BY k.last_modified_at, k.id "
+                 "LIMIT $7 OFFSET $8) s JOIN app.note r ON r.id OPERATOR(pg_catalog.=) s.id"));
   CHECK_FALSE(contains(time_sql, "$9"));  // the drop-ins never stop at the horizon
   CHECK(time_sql.size() - time_sql.rfind("ORDER BY s.last_modified_at, s.id") ==
         std::string("ORDER BY s.last_modified_at, s.id").size());
 
-  const RowsShape by_genre{SyncTable::reference, QueryKind::offset_rows, BoundKind::none,
-                           BoundKind::none, BoundType::timestamptz, gs::RowsAccess::keys_by_genre, 1};
+  const RowsShape by_genre{SyncTable::reference,
+                           QueryKind::offset_rows,
+                           BoundKind::none,
+                           BoundKind::none,
+                           BoundType::timestamptz,
+                           gs::RowsAccess::keys_by_genre,
+                           1};
   const std::string genre_sql = gs::rows_query(by_genre, "app");
-  CHECK(contains(genre_sql, "LIMIT ($7::pg_catalog.int8 OPERATOR(pg_catalog.+) $8)) UNION ALL (SELECT"));
-  CHECK(contains(genre_sql, ") m ORDER BY m.last_modified_at, m.id LIMIT $7 OFFSET $8) s JOIN app.reference r"));
+  CHECK(contains(genre_sql,
+                 "LIMIT ($7::pg_catalog.int8 OPERATOR(pg_catalog.+) $8)) UNION ALL (SELECT"));
+  CHECK(
+      contains(genre_sql,
+               ") m ORDER BY m.last_modified_at, m.id LIMIT $7 OFFSET $8) s JOIN app.reference r"));
   CHECK_FALSE(contains(genre_sql, "$9"));
 }
 
-TEST_CASE("key index, tunes by genre: streams from tune's own indexes, deleted ones on a first sync left out") {
-  const RowsShape first{SyncTable::tune, QueryKind::keyset_rows, BoundKind::none, BoundKind::none,
-                        BoundType::timestamptz, gs::RowsAccess::keys_by_genre, 2};
+TEST_CASE(
+    "key index, tunes by genre: streams from tune's own indexes, deleted ones on a first sync left "
+    "out") {
+  const RowsShape first{SyncTable::tune,
+                        QueryKind::keyset_rows,
+                        BoundKind::none,
+                        BoundKind::none,
+                        BoundType::timestamptz,
+                        gs::RowsAccess::keys_by_genre,
+                        2};
   const std::string sql = gs::rows_query(first, "app");
-  CHECK(contains(sql, "(SELECT t.* FROM app.tune t WHERE t.genre OPERATOR(pg_catalog.=) ($2)[2] AND "
-                      "t.private_for IS NULL AND NOT t.deleted AND t.last_modified_at OPERATOR(pg_catalog.<) $9 "
-                      "ORDER BY t.last_modified_at, t.id LIMIT $7) UNION ALL "));
-  CHECK(contains(sql, "(SELECT t.* FROM app.tune t WHERE t.private_for OPERATOR(pg_catalog.=) $1 AND NOT t.deleted"));
+  CHECK(contains(
+      sql,
+      "(SELECT t.* FROM app.tune t WHERE t.genre OPERATOR(pg_catalog.=) ($2)[2] AND "
+      "t.private_for IS NULL AND NOT t.deleted AND t.last_modified_at OPERATOR(pg_catalog.<) $9 "
+      "ORDER BY t.last_modified_at, t.id LIMIT $7) UNION ALL "));
+  CHECK(contains(sql,
+                 "(SELECT t.* FROM app.tune t WHERE t.private_for OPERATOR(pg_catalog.=) $1 AND "
+                 "NOT t.deleted"));
   CHECK(contains(sql, ") s ORDER BY s.last_modified_at, s.id LIMIT $7"));
-  const RowsShape later{SyncTable::tune, QueryKind::envelope, BoundKind::timestamp_and_id, BoundKind::none,
-                        BoundType::timestamp, gs::RowsAccess::keys_by_genre, 1};
+  const RowsShape later{SyncTable::tune,
+                        QueryKind::envelope,
+                        BoundKind::timestamp_and_id,
+                        BoundKind::none,
+                        BoundType::timestamp,
+                        gs::RowsAccess::keys_by_genre,
+                        1};
   const std::string incremental = gs::rows_query(later, "app");
   CHECK_FALSE(contains(incremental, "deleted"));
   CHECK(contains(incremental, "(t.last_modified_at, t.id) OPERATOR(pg_catalog.>) ($3, $4)"));
 }
 
-TEST_CASE("key index, bounds: the user's keys, or a sample of the key table, with no row or tune read") {
-  const RowsShape whole{SyncTable::note, QueryKind::bounds, BoundKind::timestamp, BoundKind::none,
-                        BoundType::timestamptz, gs::RowsAccess::keys_by_time};
+TEST_CASE(
+    "key index, bounds: the user's keys, or a sample of the key table, with no row or tune read") {
+  const RowsShape whole{SyncTable::note, QueryKind::bounds,      BoundKind::timestamp,
+                        BoundKind::none, BoundType::timestamptz, gs::RowsAccess::keys_by_time};
   const std::string sql = gs::rows_query(whole, "app");
-  CHECK(contains(sql, "FROM (SELECT k.last_modified_at, k.id FROM app.sync_key_note k WHERE k.tune_live AND "
-                      "((k.genre OPERATOR(pg_catalog.=) ANY ($2) AND k.private_for IS NULL) OR k.private_for "
-                      "OPERATOR(pg_catalog.=) $1) AND (k.user_ref IS NULL OR k.user_ref "
-                      "OPERATOR(pg_catalog.=) $1) AND k.last_modified_at OPERATOR(pg_catalog.>) $3) k"));
+  CHECK(contains(
+      sql,
+      "FROM (SELECT k.last_modified_at, k.id FROM app.sync_key_note k WHERE k.tune_live AND "
+      "((k.genre OPERATOR(pg_catalog.=) ANY ($2) AND k.private_for IS NULL) OR k.private_for "
+      "OPERATOR(pg_catalog.=) $1) AND (k.user_ref IS NULL OR k.user_ref "
+      "OPERATOR(pg_catalog.=) $1) AND k.last_modified_at OPERATOR(pg_catalog.>) $3) k"));
   CHECK_FALSE(contains(sql, "app.note"));
   CHECK_FALSE(contains(sql, "app.tune"));
   // Bounds cut the keys below the horizon only (core/bounds_query.cpp).
   CHECK(contains(sql, ") k WHERE k.last_modified_at OPERATOR(pg_catalog.<) $9) q"));
 
-  const RowsShape sampled{SyncTable::reference, QueryKind::bounds_sampled, BoundKind::none, BoundKind::none,
+  const RowsShape sampled{SyncTable::reference,   QueryKind::bounds_sampled,
+                          BoundKind::none,        BoundKind::none,
                           BoundType::timestamptz, gs::RowsAccess::keys_by_time};
   const std::string sample_sql = gs::rows_query(sampled, "app");
-  CHECK(contains(sample_sql, "FROM app.sync_key_reference k TABLESAMPLE BERNOULLI ($11) REPEATABLE (0) WHERE"));
+  CHECK(contains(sample_sql,
+                 "FROM app.sync_key_reference k TABLESAMPLE BERNOULLI ($11) REPEATABLE (0) WHERE"));
   CHECK_FALSE(contains(sample_sql, "app.reference"));
   CHECK_FALSE(contains(sample_sql, "LATERAL"));
 }
 
 TEST_CASE("the key index serves only pages and bounds") {
-  CHECK_THROWS_AS(gs::rows_query({SyncTable::note, QueryKind::checksum, BoundKind::none, BoundKind::none,
-                                  BoundType::timestamptz, gs::RowsAccess::keys_by_time},
-                                 "app"),
-                  std::logic_error);
-  CHECK_THROWS_AS(gs::rows_query({SyncTable::note, QueryKind::bounds, BoundKind::none, BoundKind::none,
-                                  BoundType::timestamptz, gs::RowsAccess::keys_by_genre, 2},
-                                 "app"),
-                  std::logic_error);
-  CHECK_THROWS_AS(gs::rows_query({SyncTable::tune, QueryKind::keyset_rows, BoundKind::none,
-                                  BoundKind::none, BoundType::timestamptz,
-                                  gs::RowsAccess::keys_by_time},
-                                 "app"),
-                  std::logic_error);
+  CHECK_THROWS_AS(
+      gs::rows_query({SyncTable::note, QueryKind::checksum, BoundKind::none, BoundKind::none,
+                      BoundType::timestamptz, gs::RowsAccess::keys_by_time},
+                     "app"),
+      std::logic_error);
+  CHECK_THROWS_AS(
+      gs::rows_query({SyncTable::note, QueryKind::bounds, BoundKind::none, BoundKind::none,
+                      BoundType::timestamptz, gs::RowsAccess::keys_by_genre, 2},
+                     "app"),
+      std::logic_error);
+  CHECK_THROWS_AS(
+      gs::rows_query({SyncTable::tune, QueryKind::keyset_rows, BoundKind::none, BoundKind::none,
+                      BoundType::timestamptz, gs::RowsAccess::keys_by_time},
+                     "app"),
+      std::logic_error);
   CHECK_THROWS_AS(gs::query_slot({SyncTable::note, QueryKind::keyset_rows, BoundKind::none,
                                   BoundKind::none, BoundType::timestamptz,
                                   gs::RowsAccess::keys_by_genre, gs::max_genre_streams + 1}),
@@ -186,8 +233,8 @@ TEST_CASE("the key index serves only pages and bounds") {
 }
 
 TEST_CASE("the seed's drop-in query: join, filter, order, LIMIT/OFFSET") {
-  auto sql = gs::rows_query({SyncTable::note, QueryKind::offset_rows, BoundKind::timestamp, BoundKind::none},
-                            "\"app\"");
+  auto sql = gs::rows_query(
+      {SyncTable::note, QueryKind::offset_rows, BoundKind::timestamp, BoundKind::none}, "\"app\"");
   CHECK(sql ==
         "SELECT r.* FROM \"app\".note r"
         " JOIN \"app\".tune t ON t.id OPERATOR(pg_catalog.=) r.tune_ref"
@@ -203,10 +250,11 @@ TEST_CASE("keyset bounds are row comparisons the (last_modified_at, id) index ca
                              BoundKind::timestamp_and_id, BoundKind::timestamp_and_id},
                             "public");
   CHECK(contains(sql, "FROM public.reference r"));
-  CHECK(contains(sql, " AND (r.last_modified_at, r.id) OPERATOR(pg_catalog.>) ($3, $4)"
-                      " AND (r.last_modified_at, r.id) OPERATOR(pg_catalog.<=) ($5, $6)"
-                      " AND r.last_modified_at OPERATOR(pg_catalog.<) $9"
-                      " ORDER BY r.last_modified_at, r.id LIMIT $7"));
+  CHECK(contains(sql,
+                 " AND (r.last_modified_at, r.id) OPERATOR(pg_catalog.>) ($3, $4)"
+                 " AND (r.last_modified_at, r.id) OPERATOR(pg_catalog.<=) ($5, $6)"
+                 " AND r.last_modified_at OPERATOR(pg_catalog.<) $9"
+                 " ORDER BY r.last_modified_at, r.id LIMIT $7"));
   CHECK_FALSE(contains(sql, "OFFSET"));
   auto until_ts = gs::rows_query(
       {SyncTable::note, QueryKind::keyset_rows, BoundKind::none, BoundKind::timestamp}, "public");
@@ -225,12 +273,14 @@ TEST_CASE("the drop-ins never stop at the horizon, the pages always do") {
       "$9"));
 }
 
-TEST_CASE("the envelope's rows: each as jsonb beside its key, in key order, LIMIT from the caller") {
+TEST_CASE(
+    "the envelope's rows: each as jsonb beside its key, in key order, LIMIT from the caller") {
   auto sql = gs::rows_query({SyncTable::note, QueryKind::envelope, BoundKind::timestamp_and_id,
                              BoundKind::none, BoundType::timestamp},
                             "public");
-  CHECK(sql.starts_with("SELECT pg_catalog.to_jsonb(p), p.last_modified_at, p.id FROM (SELECT r.* FROM "
-                        "public.note r"));
+  CHECK(sql.starts_with(
+      "SELECT pg_catalog.to_jsonb(p), p.last_modified_at, p.id FROM (SELECT r.* FROM "
+      "public.note r"));
   CHECK(sql.ends_with(" ORDER BY r.last_modified_at, r.id LIMIT $7) p"));
   CHECK_FALSE(contains(sql, "$8"));  // the page size, one row less, is the caller's
 }
@@ -287,8 +337,9 @@ TEST_CASE("offset paging takes no id or until bound") {
 
 TEST_CASE("genre queries return one sorted distinct array, never NULL") {
   auto effective = gs::genres_query(gs::GenreSource::effective, "public");
-  CHECK(contains(effective, "COALESCE(pg_catalog.array_agg(DISTINCT g.genre COLLATE \"C\""
-                            " ORDER BY g.genre COLLATE \"C\"), '{}'::pg_catalog.text[])"));
+  CHECK(contains(effective,
+                 "COALESCE(pg_catalog.array_agg(DISTINCT g.genre COLLATE \"C\""
+                 " ORDER BY g.genre COLLATE \"C\"), '{}'::pg_catalog.text[])"));
   CHECK(contains(effective, "FROM public.user_genre_selection s"));
   CHECK(contains(effective, "p.genre_default IS NOT NULL"));
   auto playlist = gs::genres_query(gs::GenreSource::playlist_tunes, "public");

@@ -42,8 +42,8 @@ TEST_CASE("a state with a position and a change under way round-trips") {
   change.progress = at(7);
   state.change = change;
   const std::string text = gs::format_sync_state(state);
-  CHECK(text == "v2/1764083045123456:" + some_id + "/-5/-//g/,a%20b,caf%C3%A9,x%2Fy%2Cz%25,/10/20/7:" +
-                    some_id);
+  CHECK(text == "v2/1764083045123456:" + some_id +
+                    "/-5/-//g/,a%20b,caf%C3%A9,x%2Fy%2Cz%25,/10/20/7:" + some_id);
   CHECK(gs::try_parse_sync_state(text) == state);
 
   state.change->everything = true;
@@ -56,10 +56,10 @@ TEST_CASE("only the canonical text is a v2 cursor") {
   REQUIRE(gs::try_parse_sync_state(good));
   for (const std::string &bad : std::vector<std::string>{
            "v2/-/0/-/b,a,", "v2/-/0/-/a,a,", "v2/-/0/-/a", "v2/-/0/x/a,", "v2/-/00/-/a,",
-        "v2/-/+1/-/a,", "v2/-/0/-/%61,", "v2/-/0/-/a%2f,", "v2/-/0/-/a b,", "v2/-/0/-/a%2,",
-        "v2/-/0/-", "v2/-/0/-/a,/g/b,/1/2", "v2/-/0/-/a,/h/b,/1/2/-", "V2/-/0/-/a,",
-        "v2/1:" + some_id.substr(1) + "/0/-/a,", "v2/1:" + some_id + "/0/-/a,/g//1/2/-/",
-        "v1:1:" + some_id, ""}) {
+           "v2/-/+1/-/a,", "v2/-/0/-/%61,", "v2/-/0/-/a%2f,", "v2/-/0/-/a b,", "v2/-/0/-/a%2,",
+           "v2/-/0/-", "v2/-/0/-/a,/g/b,/1/2", "v2/-/0/-/a,/h/b,/1/2/-", "V2/-/0/-/a,",
+           "v2/1:" + some_id.substr(1) + "/0/-/a,", "v2/1:" + some_id + "/0/-/a,/g//1/2/-/",
+           "v1:1:" + some_id, ""}) {
     INFO(bad);
     CHECK_FALSE(gs::try_parse_sync_state(bad));
   }

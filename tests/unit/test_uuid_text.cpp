@@ -10,12 +10,10 @@ const gs::UuidBytes expected = {0xa0, 0xee, 0xbc, 0x99, 0x9c, 0x0b, 0x4e, 0xf8,
 }  // namespace
 
 TEST_CASE("uuid text in every form PostgreSQL's uuid input accepts") {
-  for (const char *text : {"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
-                           "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11",
-                           "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}",
-                           "a0eebc999c0b4ef8bb6d6bb9bd380a11",
-                           "a0ee-bc99-9c0b-4ef8-bb6d-6bb9-bd38-0a11",
-                           "{a0eebc99-9c0b4ef8-bb6d6bb9-bd380a11}"}) {
+  for (const char *text :
+       {"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11",
+        "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}", "a0eebc999c0b4ef8bb6d6bb9bd380a11",
+        "a0ee-bc99-9c0b-4ef8-bb6d-6bb9-bd38-0a11", "{a0eebc99-9c0b4ef8-bb6d6bb9-bd380a11}"}) {
     INFO(text);
     auto parsed = gs::parse_uuid(text);
     REQUIRE(parsed);
@@ -24,16 +22,13 @@ TEST_CASE("uuid text in every form PostgreSQL's uuid input accepts") {
 }
 
 TEST_CASE("anything else is no uuid") {
-  for (const char *text : {"", "{}", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1",
-                           "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a111",
-                           "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11-",
-                           "-a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
-                           "a0eeb-c99-9c0b-4ef8-bb6d-6bb9bd380a11",
-                           "a0eebc99--9c0b-4ef8-bb6d-6bb9bd380a11",
-                           "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
-                           "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}",
-                           " a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
-                           "g0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "anon", "{"}) {
+  for (const char *text :
+       {"", "{}", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a111",
+        "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11-", "-a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+        "a0eeb-c99-9c0b-4ef8-bb6d-6bb9bd380a11", "a0eebc99--9c0b-4ef8-bb6d-6bb9bd380a11",
+        "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}",
+        " a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "g0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "anon",
+        "{"}) {
     INFO(text);
     CHECK_FALSE(gs::parse_uuid(text));
   }

@@ -10,10 +10,10 @@ namespace gs::datagen {
 // every constraint with one anti-join each before COMMIT: same guarantee,
 // set-at-a-time. Not when the app tables carry triggers of their own (the
 // extension's side-table triggers, say), which replica mode would skip too.
-bool can_check_foreign_keys_after_load(tools::PgConnection& conn);
+bool can_check_foreign_keys_after_load(tools::PgConnection &conn);
 
 // Checks every foreign key of the app tables (MATCH SIMPLE: rows with a NULL
 // key column pass) and throws tools::PgError naming the first one violated.
-void verify_foreign_keys(tools::PgConnection& conn);
+void verify_foreign_keys(tools::PgConnection &conn);
 
 }  // namespace gs::datagen

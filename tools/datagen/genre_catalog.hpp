@@ -8,12 +8,12 @@
 namespace gs::datagen {
 
 struct GenreInfo {
-    std::string_view id;
-    std::string_view name;
-    std::string_view region;
-    // Share of public tunes in permille (docs/dataset.md: Zipf-like, the largest
-    // ~40%, the next ~12%, the two smallest ~1% each).
-    std::uint32_t weight;
+  std::string_view id;
+  std::string_view name;
+  std::string_view region;
+  // Share of public tunes in permille (docs/dataset.md: Zipf-like, the largest
+  // ~40%, the next ~12%, the two smallest ~1% each).
+  std::uint32_t weight;
 };
 
 inline constexpr std::size_t genre_count = 25;
@@ -29,7 +29,7 @@ inline constexpr std::array<std::uint8_t, 2> two_genre_user_genres = {4, 5};
 // lower index), so the result is exact and sums to `total`. Requires
 // total >= minimum * weights.size().
 std::vector<std::uint64_t> allocate_by_weight(std::uint64_t total,
-                                              const std::vector<std::uint32_t>& weights,
+                                              const std::vector<std::uint32_t> &weights,
                                               std::uint64_t minimum);
 
 std::vector<std::uint32_t> genre_weights();

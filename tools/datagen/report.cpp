@@ -12,7 +12,7 @@ namespace {
 // docs/design.md's effective genres: selections, non-deleted playlists'
 // genre_default, and genres of non-deleted tunes in the user's non-deleted
 // playlist_tune rows.
-constexpr const char* effective_genres_sql = R"sql(
+constexpr const char *effective_genres_sql = R"sql(
 SELECT u.id, array_to_string(ARRAY(
     SELECT g FROM (
         SELECT s.genre_id AS g FROM user_genre_selection s WHERE s.user_id = u.id
@@ -29,7 +29,7 @@ FROM user_profile u WHERE u.name = $1
 )sql";
 
 // The seed RPCs' filter (first sync: no timestamp), as counts.
-constexpr const char* sync_counts_sql = R"sql(
+constexpr const char *sync_counts_sql = R"sql(
 WITH args AS (SELECT $1::uuid AS u, string_to_array($2, ',') AS g)
 SELECT
   (SELECT count(*) FROM tune t, args
@@ -44,92 +44,95 @@ SELECT
 )sql";
 
 long long to_count(std::string_view text) {
-    return std::strtoll(std::string(text).c_str(), nullptr, 10);
+  return std::strtoll(std::string(text).c_str(), nullptr, 10);
 }
 
 std::vector<std::string> split_commas(std::string_view text) {
-    std::vector<std::string> parts;
-    while (!text.empty()) {
-        const auto comma = text.find(',');
-        parts.emplace_back(text.substr(0, comma));
-        text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
-    }
-    return parts;
+  std::vector<std::string> parts;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    parts.emplace_back(text.substr(0, comma));
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+  }
+  return parts;
 }
 
 std::string with_separators(long long value) {
-    std::string digits = std::to_string(value);
-    for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3) {
-        digits.insert(static_cast<std::size_t>(at), ",");
-    }
-    return digits;
+  std::string digits = std::to_string(value);
+  for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3) {
+    digits.insert(static_cast<std::size_t>(at), ",");
+  }
+  return digits;
 }
 
 }  // namespace
 
-std::vector<TableCount> count_tables(tools::PgConnection& conn) {
-    std::vector<TableCount> counts;
-    for (const std::string_view table : app_tables) {
-        const std::string name(table);
-        counts.push_back({name, to_count(conn.exec("SELECT count(*) FROM \"" + name + "\"").value(0, 0))});
-    }
-    return counts;
+std::vector<TableCount> count_tables(tools::PgConnection &conn) {
+  std::vector<TableCount> counts;
+  for (const std::string_view table : app_tables) {
+    const std::string name(table);
+    counts.push_back(
+        {name, to_count(conn.exec("SELECT count(*) FROM \"" + name + "\"").value(0, 0))});
+  }
+  return counts;
 }
 
-NamedUserReport named_user_report(tools::PgConnection& conn, const std::string& name) {
-    NamedUserReport report;
-    report.name = name;
-    const tools::PgResult user = conn.exec(effective_genres_sql, {name.c_str()});
-    if (user.rows() != 1) {
-        throw tools::PgError("named user '" + name + "' not found in user_profile");
-    }
-    report.id = user.value(0, 0);
-    report.genres = split_commas(user.value(0, 1));
-    const std::string genres(user.value(0, 1));
-    const tools::PgResult counts = conn.exec(sync_counts_sql, {report.id.c_str(), genres.c_str()});
-    report.tunes = to_count(counts.value(0, 0));
-    report.notes = to_count(counts.value(0, 1));
-    report.references = to_count(counts.value(0, 2));
-    return report;
+NamedUserReport named_user_report(tools::PgConnection &conn, const std::string &name) {
+  NamedUserReport report;
+  report.name = name;
+  const tools::PgResult user = conn.exec(effective_genres_sql, {name.c_str()});
+  if (user.rows() != 1) {
+    throw tools::PgError("named user '" + name + "' not found in user_profile");
+  }
+  report.id = user.value(0, 0);
+  report.genres = split_commas(user.value(0, 1));
+  const std::string genres(user.value(0, 1));
+  const tools::PgResult counts = conn.exec(sync_counts_sql, {report.id.c_str(), genres.c_str()});
+  report.tunes = to_count(counts.value(0, 0));
+  report.notes = to_count(counts.value(0, 1));
+  report.references = to_count(counts.value(0, 2));
+  return report;
 }
 
-void print_table_counts(std::ostream& out, const std::vector<TableCount>& counts,
-                        const std::map<std::string, double>& seconds) {
-    long long total = 0;
-    double total_seconds = 0;
-    char line[96];
-    std::snprintf(line, sizeof line, "  %-22s %12s %10s\n", "table", "rows", "COPY s");
+void print_table_counts(std::ostream &out, const std::vector<TableCount> &counts,
+                        const std::map<std::string, double> &seconds) {
+  long long total = 0;
+  double total_seconds = 0;
+  char line[96];
+  std::snprintf(line, sizeof line, "  %-22s %12s %10s\n", "table", "rows", "COPY s");
+  out << line;
+  for (const auto &count : counts) {
+    const auto timed = seconds.find(count.table);
+    char copy_seconds[32] = "-";
+    if (timed != seconds.end()) {
+      std::snprintf(copy_seconds, sizeof copy_seconds, "%.2f", timed->second);
+      total_seconds += timed->second;
+    }
+    std::snprintf(line, sizeof line, "  %-22s %12s %10s\n", count.table.c_str(),
+                  with_separators(count.rows).c_str(), copy_seconds);
     out << line;
-    for (const auto& count : counts) {
-        const auto timed = seconds.find(count.table);
-        char copy_seconds[32] = "-";
-        if (timed != seconds.end()) {
-            std::snprintf(copy_seconds, sizeof copy_seconds, "%.2f", timed->second);
-            total_seconds += timed->second;
-        }
-        std::snprintf(line, sizeof line, "  %-22s %12s %10s\n", count.table.c_str(),
-                      with_separators(count.rows).c_str(), copy_seconds);
-        out << line;
-        total += count.rows;
-    }
-    std::snprintf(line, sizeof line, "  %-22s %12s %10.2f\n", "total", with_separators(total).c_str(), total_seconds);
-    out << line;
+    total += count.rows;
+  }
+  std::snprintf(line, sizeof line, "  %-22s %12s %10.2f\n", "total", with_separators(total).c_str(),
+                total_seconds);
+  out << line;
 }
 
-void print_named_user(std::ostream& out, const NamedUserReport& user) {
-    out << "  " << user.name << "  " << user.id << '\n';
-    out << "    effective genres (" << user.genres.size() << "): ";
-    if (user.genres.size() == genre_count) {
-        out << "all";
-    } else {
-        for (std::size_t i = 0; i < user.genres.size(); ++i) {
-            out << (i ? "," : "") << user.genres[i];
-        }
+void print_named_user(std::ostream &out, const NamedUserReport &user) {
+  out << "  " << user.name << "  " << user.id << '\n';
+  out << "    effective genres (" << user.genres.size() << "): ";
+  if (user.genres.size() == genre_count) {
+    out << "all";
+  } else {
+    for (std::size_t i = 0; i < user.genres.size(); ++i) {
+      out << (i ? "," : "") << user.genres[i];
     }
-    out << '\n';
-    out << "    first sync: " << with_separators(user.tunes) << " tunes, " << with_separators(user.notes)
-        << " notes, " << with_separators(user.references) << " references ("
-        << with_separators(user.tunes + user.notes + user.references) << " rows)\n";
+  }
+  out << '\n';
+  out << "    first sync: " << with_separators(user.tunes) << " tunes, "
+      << with_separators(user.notes) << " notes, " << with_separators(user.references)
+      << " references (" << with_separators(user.tunes + user.notes + user.references)
+      << " rows)\n";
 }
 
 }  // namespace gs::datagen

@@ -16,6 +16,7 @@ using ChunkSink = std::function<void(std::string_view chunk, std::uint64_t rows_
 // Writes all rows of `table` in COPY text format, handing them to `sink` in
 // chunks of about `chunk_bytes`. Same plan, same bytes: each table draws from
 // its own random stream.
-void generate_rows(const DatasetPlan& plan, Table table, std::size_t chunk_bytes, const ChunkSink& sink);
+void generate_rows(const DatasetPlan &plan, Table table, std::size_t chunk_bytes,
+                   const ChunkSink &sink);
 
 }  // namespace gs::datagen

@@ -9,10 +9,10 @@ namespace gs::datagen {
 // scale 1 = the seed app's size). Per-user tables (playlists, selections)
 // follow from the user count.
 struct ScaleCounts {
-    std::uint64_t users;
-    std::uint64_t tunes;
-    std::uint64_t notes;
-    std::uint64_t references;
+  std::uint64_t users;
+  std::uint64_t tunes;
+  std::uint64_t notes;
+  std::uint64_t references;
 };
 
 // The smallest scale that still has room for both named users.

@@ -11,14 +11,14 @@ namespace gs::datagen {
 // The app tables datagen fills, in foreign-key order (parents first).
 // `instrument` stays empty: nothing in the dataset references it.
 enum class Table {
-    genre,
-    user_profile,
-    tune,
-    playlist,
-    playlist_tune,
-    user_genre_selection,
-    note,
-    reference,
+  genre,
+  user_profile,
+  tune,
+  playlist,
+  playlist_tune,
+  user_genre_selection,
+  note,
+  reference,
 };
 
 inline constexpr std::array<Table, 8> load_order = {
@@ -28,7 +28,7 @@ inline constexpr std::array<Table, 8> load_order = {
 
 // Every table of the app schema, for the emptiness check and the summary.
 inline constexpr std::array<std::string_view, 9> app_tables = {
-    "genre", "user_profile", "instrument", "tune", "note", "reference",
+    "genre",    "user_profile",  "instrument",           "tune", "note", "reference",
     "playlist", "playlist_tune", "user_genre_selection",
 };
 
@@ -36,6 +36,6 @@ std::string_view table_name(Table table);
 // The column list generated rows follow, for `COPY table (columns)`, so a
 // reordered schema cannot silently shift values into the wrong columns.
 std::string_view copy_columns(Table table);
-std::uint64_t row_count(const DatasetPlan& plan, Table table);
+std::uint64_t row_count(const DatasetPlan &plan, Table table);
 
 }  // namespace gs::datagen

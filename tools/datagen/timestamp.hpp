@@ -16,7 +16,7 @@ inline constexpr Micros history_start = 19'723 * micros_per_day;  // 2024-01-01
 inline constexpr Micros history_end = 20'454 * micros_per_day;    // 2026-01-01
 
 // Appends "YYYY-MM-DD HH:MM:SS.ffffff" (always six fraction digits).
-void append_timestamp(std::string& out, Micros value);
+void append_timestamp(std::string &out, Micros value);
 std::string format_timestamp(Micros value);
 
 }  // namespace gs::datagen

@@ -7,114 +7,115 @@ namespace gs::indexer {
 namespace {
 
 bool takes_value(std::string_view flag) {
-    return tools::ConnectionOptions::is_connection_flag(flag) || flag == "--lock-timeout" ||
-           flag == "--retries";
+  return tools::ConnectionOptions::is_connection_flag(flag) || flag == "--lock-timeout" ||
+         flag == "--retries";
 }
 
-int parse_retries(const std::string& text) {
-    int value = -1;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size() || value < 0 || value > 100) {
-        throw UsageError("--retries must be an integer from 0 to 100, got \"" + text + "\"");
-    }
-    return value;
+int parse_retries(const std::string &text) {
+  int value = -1;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < 0 || value > 100) {
+    throw UsageError("--retries must be an integer from 0 to 100, got \"" + text + "\"");
+  }
+  return value;
 }
 
 }  // namespace
 
-bool is_valid_duration(const std::string& text) {
-    std::size_t digits = 0;
-    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') {
-        ++digits;
-    }
-    if (digits == 0 || digits > 9 || text.find_first_not_of('0') >= digits) {
-        return false;
-    }
-    const std::string_view unit = std::string_view(text).substr(digits);
-    return unit.empty() || unit == "ms" || unit == "s" || unit == "min";
+bool is_valid_duration(const std::string &text) {
+  std::size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') {
+    ++digits;
+  }
+  if (digits == 0 || digits > 9 || text.find_first_not_of('0') >= digits) {
+    return false;
+  }
+  const std::string_view unit = std::string_view(text).substr(digits);
+  return unit.empty() || unit == "ms" || unit == "s" || unit == "min";
 }
 
-CliOptions parse_cli(int argc, const char* const* argv) {
-    CliOptions options;
-    bool have_conninfo = false;
-    for (int i = 1; i < argc; ++i) {
-        std::string_view arg = argv[i];
-        std::string value;
-        bool has_value = false;
-        if (arg.starts_with("--") && arg.find('=') != std::string_view::npos) {
-            value = arg.substr(arg.find('=') + 1);
-            arg = arg.substr(0, arg.find('='));
-            has_value = true;
-            if (!takes_value(arg)) {
-                throw UsageError("option " + std::string(arg) + " takes no value");
-            }
-        }
-        if (arg == "--help" || arg == "-?") {
-            options.help = true;
-            continue;
-        }
-        if (arg == "--dry-run" || arg == "-n") {
-            options.dry_run = true;
-            continue;
-        }
-        if (arg == "--quiet" || arg == "-q") {
-            options.quiet = true;
-            continue;
-        }
-        if (takes_value(arg)) {
-            if (!has_value) {
-                if (i + 1 >= argc) {
-                    throw UsageError("option " + std::string(arg) + " needs a value");
-                }
-                value = argv[++i];
-            }
-            if (arg == "--lock-timeout") {
-                if (!is_valid_duration(value)) {
-                    throw UsageError("--lock-timeout must be a positive duration like 500ms, 5s or 1min, got \"" +
-                                     value + "\"");
-                }
-                options.lock_timeout = value;
-            } else if (arg == "--retries") {
-                options.retries = parse_retries(value);
-            } else {
-                options.connection.accept(arg, value);
-            }
-            continue;
-        }
-        if (arg.starts_with("-")) {
-            throw UsageError("unknown option " + std::string(arg));
-        }
-        // Like psql, a bare argument is the database name or a conninfo string.
-        if (have_conninfo || !options.connection.dbname.empty()) {
-            throw UsageError("unexpected argument \"" + std::string(arg) + "\"");
-        }
-        options.connection.dbname = arg;
-        have_conninfo = true;
+CliOptions parse_cli(int argc, const char *const *argv) {
+  CliOptions options;
+  bool have_conninfo = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    std::string value;
+    bool has_value = false;
+    if (arg.starts_with("--") && arg.find('=') != std::string_view::npos) {
+      value = arg.substr(arg.find('=') + 1);
+      arg = arg.substr(0, arg.find('='));
+      has_value = true;
+      if (!takes_value(arg)) {
+        throw UsageError("option " + std::string(arg) + " takes no value");
+      }
     }
-    return options;
+    if (arg == "--help" || arg == "-?") {
+      options.help = true;
+      continue;
+    }
+    if (arg == "--dry-run" || arg == "-n") {
+      options.dry_run = true;
+      continue;
+    }
+    if (arg == "--quiet" || arg == "-q") {
+      options.quiet = true;
+      continue;
+    }
+    if (takes_value(arg)) {
+      if (!has_value) {
+        if (i + 1 >= argc) {
+          throw UsageError("option " + std::string(arg) + " needs a value");
+        }
+        value = argv[++i];
+      }
+      if (arg == "--lock-timeout") {
+        if (!is_valid_duration(value)) {
+          throw UsageError(
+              "--lock-timeout must be a positive duration like 500ms, 5s or 1min, got \"" + value +
+              "\"");
+        }
+        options.lock_timeout = value;
+      } else if (arg == "--retries") {
+        options.retries = parse_retries(value);
+      } else {
+        options.connection.accept(arg, value);
+      }
+      continue;
+    }
+    if (arg.starts_with("-")) {
+      throw UsageError("unknown option " + std::string(arg));
+    }
+    // Like psql, a bare argument is the database name or a conninfo string.
+    if (have_conninfo || !options.connection.dbname.empty()) {
+      throw UsageError("unexpected argument \"" + std::string(arg) + "\"");
+    }
+    options.connection.dbname = arg;
+    have_conninfo = true;
+  }
+  return options;
 }
 
 std::string usage_text() {
-    return std::string(
-               "genre-sync-indexer creates the genre_sync extension's supporting indexes on a live\n"
-               "database: each missing one with CREATE INDEX CONCURRENTLY, one at a time, with\n"
-               "progress on stderr. Invalid indexes left by a failed concurrent build are dropped\n"
-               "and rebuilt. The set comes from the extension's sync_required_indexes().\n\n"
-               "Usage: genre-sync-indexer [OPTION]... [DBNAME | CONNINFO]\n\n"
-               "Options:\n"
-               "  -n, --dry-run            print the plan, change nothing\n"
-               "      --lock-timeout=DUR   lock_timeout for each DDL statement (default 5s);\n"
-               "                           a build that times out is retried\n"
-               "      --retries=N          attempts after a lock timeout (default 3)\n"
-               "  -q, --quiet              no progress display\n"
-               "  -?, --help               show this help\n\n") +
-           std::string(tools::ConnectionOptions::help()) +
-           "\nExit status:\n"
-           "  0  every required index is present and valid (or --dry-run succeeded)\n"
-           "  1  could not connect\n"
-           "  2  bad usage\n"
-           "  3  permission denied (building indexes needs ownership of the tables)\n"
-           "  4  an index build failed, or the extension is not installed\n";
+  return std::string(
+             "genre-sync-indexer creates the genre_sync extension's supporting indexes on a live\n"
+             "database: each missing one with CREATE INDEX CONCURRENTLY, one at a time, with\n"
+             "progress on stderr. Invalid indexes left by a failed concurrent build are dropped\n"
+             "and rebuilt. The set comes from the extension's sync_required_indexes().\n\n"
+             "Usage: genre-sync-indexer [OPTION]... [DBNAME | CONNINFO]\n\n"
+             "Options:\n"
+             "  -n, --dry-run            print the plan, change nothing\n"
+             "      --lock-timeout=DUR   lock_timeout for each DDL statement (default 5s);\n"
+             "                           a build that times out is retried\n"
+             "      --retries=N          attempts after a lock timeout (default 3)\n"
+             "  -q, --quiet              no progress display\n"
+             "  -?, --help               show this help\n\n") +
+         std::string(tools::ConnectionOptions::help()) +
+         "\nExit status:\n"
+         "  0  every required index is present and valid (or --dry-run succeeded)\n"
+         "  1  could not connect\n"
+         "  2  bad usage\n"
+         "  3  permission denied (building indexes needs ownership of the tables)\n"
+         "  4  an index build failed, or the extension is not installed\n";
 }
 
 }  // namespace gs::indexer

@@ -8,27 +8,27 @@
 namespace gs::indexer {
 
 struct CliOptions {
-    tools::ConnectionOptions connection;
-    bool dry_run = false;
-    bool quiet = false;
-    bool help = false;
-    // A PostgreSQL duration for SET lock_timeout, already validated.
-    std::string lock_timeout = "5s";
-    // Extra attempts after a build fails on the lock timeout.
-    int retries = 3;
+  tools::ConnectionOptions connection;
+  bool dry_run = false;
+  bool quiet = false;
+  bool help = false;
+  // A PostgreSQL duration for SET lock_timeout, already validated.
+  std::string lock_timeout = "5s";
+  // Extra attempts after a build fails on the lock timeout.
+  int retries = 3;
 };
 
 class UsageError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 // Throws UsageError with a message naming the bad argument.
-CliOptions parse_cli(int argc, const char* const* argv);
+CliOptions parse_cli(int argc, const char *const *argv);
 
 // Accepts what SET lock_timeout accepts that makes sense here: a positive
 // integer with an optional ms, s or min unit (no unit means ms).
-bool is_valid_duration(const std::string& text);
+bool is_valid_duration(const std::string &text);
 
 std::string usage_text();
 

@@ -12,19 +12,19 @@
 namespace gs::indexer {
 
 struct BuildSettings {
-    std::string lock_timeout;
-    int retries = 0;
-    tools::ProgressBar::Style progress = tools::ProgressBar::Style::off;
+  std::string lock_timeout;
+  int retries = 0;
+  tools::ProgressBar::Style progress = tools::ProgressBar::Style::off;
 };
 
 class PermissionDenied : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 class BuildFailed : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 // Checks ownership of every table that needs an index before building any,
@@ -33,8 +33,8 @@ public:
 // pg_stat_progress_create_index for the display on `progress_out`. A build
 // that fails on the lock timeout leaves an invalid index; it is dropped and
 // the build retried. Returns the names built.
-std::vector<std::string> build_missing(tools::PgConnection& builder, tools::PgConnection& watcher,
-                                       const IndexPlan& plan, const BuildSettings& settings,
-                                       std::ostream& progress_out);
+std::vector<std::string> build_missing(tools::PgConnection &builder, tools::PgConnection &watcher,
+                                       const IndexPlan &plan, const BuildSettings &settings,
+                                       std::ostream &progress_out);
 
 }  // namespace gs::indexer
