@@ -46,7 +46,9 @@ total=$(psql_db -At -c "SELECT sum(calls) FROM fuzz.outcome")
 failures=$(psql_db -At -c "SELECT count(*) FROM fuzz.failure")
 echo "fuzz_sql: $total calls in $((SECONDS - start)) s, $failures failures"
 if [ "$failures" != 0 ]; then
-  psql_db -c "SELECT fn, problem, max_page_size, left(call, 400) AS call FROM fuzz.failure LIMIT 20"
+  psql_db -c "SELECT fn, left(problem, 60) AS problem, count(*) FROM fuzz.failure GROUP BY 1, 2 ORDER BY 1, 2"
+  psql_db -c "SELECT DISTINCT ON (fn, left(problem, 60)) fn, problem, max_page_size, left(call, 400) AS call
+              FROM fuzz.failure ORDER BY fn, left(problem, 60)"
   status=1
 fi
 if [ "$(psql_db -At -c "$checkpointer" || true)" != "$checkpointer_before" ]; then
