@@ -122,8 +122,10 @@ done
 
 # Back into the database: one row per NOTICE, each plan with the case of the
 # marker before it.
+# (Read by psql itself: as an argument the text could pass the kernel's
+# 128 kB limit on one argument.)
 # shellcheck disable=SC2016
-psql_db -v notices="$(cat "$work/notices")" >"$work/result" <<'SQL'
+{ printf '\\set notices `cat %s`\n' "$work/notices"; cat <<'SQL'; } | psql_db >"$work/result"
 CREATE TEMP TABLE notice AS
 SELECT n, body FROM regexp_split_to_table(:'notices', E'(^|\n)NOTICE:  ') WITH ORDINALITY AS t(body, n)
 WHERE body <> '';
@@ -181,6 +183,7 @@ SELECT v.name, v.mode, jsonb_pretty(p.doc) FROM verdict v JOIN plan p USING (ord
 WHERE (v.missing IS NOT NULL OR v.unexpected IS NOT NULL)
   AND p.doc->>'Query Text' LIKE '%FROM public.' || (SELECT query_of FROM plan_case c WHERE c.ord = v.ord) || ' %';
 SQL
+echo "plans_explain: $(wc -c <"$work/notices") bytes of plans read back"
 cat "$work/result"
 if grep -q '^ *FAILED: ' "$work/result"; then
   echo "plans_explain: a function's query does not have the intended plan" >&2
