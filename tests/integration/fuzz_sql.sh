@@ -9,6 +9,10 @@
 # Needs PGHOST/PGPORT/PGUSER of a running cluster (superuser) with genre_sync
 # installed. FUZZ_SEED (in [0, 1), default 0.4242) and FUZZ_ROUNDS (default 8 sessions
 # of FUZZ_CALLS=400 rounds over every function) size the run.
+#
+# A default run took 57 s in make test and 74 s alone at load average 2.6 on
+# the 2-core machine; the same run with the previous oracle (no reference for
+# sync_pull, checksums and bounds, no argument judged) took 20 s.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
