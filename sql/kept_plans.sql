@@ -16,14 +16,25 @@ SELECT min(id::text)::uuid AS u FROM user_profile \gset
 SELECT array_agg(id ORDER BY id) AS all_genres, (array_agg(id ORDER BY id))[1:2] AS two_genres FROM genre \gset
 SELECT cardinality(:'all_genres'::text[]) > 8 AS all_genres_read_by_time;
 
--- The app tables: planned for the call, nothing kept. From the sixth call
--- the plan cache builds a generic plan too, to weigh it against the custom
--- ones, and keeps it: kept_plans() sees it.
+-- The app tables leave the choice to the plan cache, whatever it decides;
+-- the plan cache's own rule (custom plans for five calls, then a generic
+-- one weighed against them) is PostgreSQL's, so it is not counted on here:
+-- a first call keeps nothing (a plan the extension marked generic would be
+-- kept from it), and with plan_cache_mode forcing generic plans the first
+-- call keeps one and the next reuses it. (Seen to fail: with the app
+-- tables' plans marked generic like the key index's, a scratch edit of
+-- extension/backend/rows_query.cpp, note_plans_first_call was 1.)
 SELECT count(*) FROM sync_notes_page(:'u', :'two_genres', p_limit => 5);
-SELECT pg_temp.kept_plans('note') AS note_plans;
-SELECT sum(n) AS rows_of_five_more_calls
-FROM generate_series(1, 5) i, LATERAL (SELECT count(*) AS n FROM sync_notes_page(:'u', :'two_genres', p_limit => i)) c;
-SELECT pg_temp.kept_plans('note') AS note_plans;
+SELECT pg_temp.kept_plans('note') AS note_plans_first_call;
+SET plan_cache_mode = force_generic_plan;
+SELECT count(*) FROM sync_notes_page(:'u', :'two_genres', p_limit => 5);
+SELECT pg_temp.kept_plans('note') AS note_plans_generic;
+SELECT count(*) FROM sync_notes_page(:'u', :'two_genres', p_limit => 7);
+SELECT pg_temp.kept_plans('note') AS note_plans_generic;
+-- The key index's accesses, under the default mode: kept from their first
+-- call, where the plan cache's own rule would plan the first five anew, so
+-- the generic plan is the extension's choice (CURSOR_OPT_GENERIC_PLAN).
+RESET plan_cache_mode;
 
 BEGIN;
 SELECT count(*) AS key_tables FROM sync_enable_key_index();

@@ -78,8 +78,15 @@ SELECT n.last_modified_at > regress.tie_a() AS past_the_tie, count(*)
 FROM sync_notes_page(regress.u(8), NULL, regress.tie_a(), NULL, 3) AS n GROUP BY 1;
 
 -- Until bounds: inclusive of the bound row, empty when before the cursor.
-SELECT count(*) AS up_to_tie_b FROM sync_notes_page(regress.u(8), NULL, p_limit => 10000,
-                                                     p_until_timestamp => regress.tie_b());
+-- (Against the seed's rows up to tie_b, counted here; the bound holds rows
+-- of its own timestamp, so inclusiveness matters. Seen to fail: with the
+-- oracle's <= made < the comparison was false, the count 231 it replaced
+-- could not say which was right.)
+SELECT count(*) = (SELECT count(*) FROM seed.sync_get_user_notes(regress.u(8), seed.effective_genres(regress.u(8)),
+                                                                 NULL, NULL, 0) s
+                   WHERE s.last_modified_at <= regress.tie_b()) AS up_to_tie_b_as_seed,
+       count(*) FILTER (WHERE n.last_modified_at = regress.tie_b()) > 0 AS bound_rows_included
+FROM sync_notes_page(regress.u(8), NULL, p_limit => 10000, p_until_timestamp => regress.tie_b()) n;
 SELECT count(*) AS until_before_after
 FROM sync_notes_page(regress.u(8), NULL, regress.tie_b(), NULL, 1000, regress.tie_a(), NULL);
 SELECT count(*) AS until_equals_after

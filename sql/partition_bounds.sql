@@ -97,10 +97,30 @@ RESET TimeZone;
 -- when there are fewer rows than parts. after_cursor is a v2 cursor: the
 -- part's start, a first sync's flag and the genres (its moves stamp is the
 -- horizon's, left out here).
-SELECT part, split_part(after_cursor, '/', 1) AS version, split_part(after_cursor, '/', 2) AS after_position,
-       split_part(after_cursor, '/', 4) AS flags, split_part(after_cursor, '/', 5) AS genres,
-       until_cursor, estimated_rows
-FROM sync_partition_bounds('note', regress.u(6), NULL, 3, NULL);
+-- Checked against the seed's rows in key order, not against golden cursors:
+-- ntile's cut after row ceil(k * n / parts) of the n rows (sizes within one
+-- of each other, larger first), each part's estimate its exact count, the
+-- cursor's genres the user's effective genres. (Seen to fail: with the
+-- oracle's ceil made floor, both cuts and two of the three estimates
+-- were reported wrong.)
+WITH keys AS (
+    SELECT row_number() OVER (ORDER BY last_modified_at, id) AS n,
+           'v1:' || (extract(epoch FROM last_modified_at) * 1000000)::bigint || ':' || id AS position
+    FROM seed.sync_get_user_notes(regress.u(6), seed.effective_genres(regress.u(6)), NULL, NULL, 0)
+), total AS (SELECT count(*) AS n FROM keys)
+SELECT b.part, split_part(b.after_cursor, '/', 1) AS version, split_part(b.after_cursor, '/', 4) AS flags,
+       split_part(b.after_cursor, '/', 5)
+         = (SELECT string_agg(g || ',', '' ORDER BY g COLLATE "C") FROM unnest(seed.effective_genres(regress.u(6))) g)
+         AS genres_effective,
+       b.until_cursor IS NOT DISTINCT FROM
+         (SELECT position FROM keys, total WHERE keys.n = ceil(b.part * total.n::numeric / 3) AND b.part < 3)
+         AS cut_as_ntile,
+       b.estimated_rows = ceil(b.part * total.n::numeric / 3) - ceil((b.part - 1) * total.n::numeric / 3)
+         AS estimate_exact,
+       b.part = 1 OR split_part(b.after_cursor, '/', 2)
+                     = substr(lag(b.until_cursor) OVER (ORDER BY b.part), 4) AS starts_at_previous_cut
+FROM sync_partition_bounds('note', regress.u(6), NULL, 3, NULL) b, total
+ORDER BY b.part;
 SELECT part, after_timestamp IS NULL AS from_start, until_cursor, estimated_rows
 FROM sync_partition_bounds('note', regress.u(9), '{}', 3, NULL);
 

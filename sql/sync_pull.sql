@@ -176,7 +176,71 @@ FROM range,
                            FROM jsonb_array_elements(sync_pull('reference', regress.u(8), NULL,
                                 range.after, 1000, range.until)->'rows') r) AS pull_walk_range) p;
 
--- An empty range and the order-independence of the sum.
+-- Known answers computed outside PostgreSQL: the JavaScript of
+-- docs/protocol.md "Range checksums", verbatim, run with node 18 over these
+-- seven rows (ids and unix micros; year 1, a negative and a zero count, a
+-- tie, year 9999; the sum wraps past 2^64):
+--   const rows = [{ id: "00000000-0000-0000-0000-000000000001", micros: "0" }, ...];
+--   checksum(rows) and, in key order, checksum(first k) and checksum(rest)
+-- (python3: '%016x' % (sum(int(md5(f'{id}:{micros}').hexdigest()[:16], 16)
+-- for id, micros in rows) % 2**64) gives the same total). The rows are
+-- system notes of a tune private to a user of their own, so '{}' selects
+-- exactly them; a second user gets the same rows inserted in reverse order.
+-- Seen to fail: with the year-9999 row stamped a few microseconds off (its
+-- timestamp first computed as micros * interval '1 microsecond', which goes
+-- through float8) known_answer, reverse_inserted_same and all six tails and
+-- sums were false, the heads (without that row) true.
+BEGIN;
+CREATE TEMP TABLE ck_row (ord int, id uuid, micros bigint, ts timestamp);
+INSERT INTO ck_row (ord, id, micros) VALUES
+    (3, '00000000-0000-0000-0000-000000000001', 0),
+    (6, '0b8854ad-38f0-a6c6-5807-928d28195609', 1740823200123456),
+    (5, '0b8854ad-38f0-a6c6-5807-92800000000a', 1740823200123456),
+    (2, 'ffffffff-ffff-ffff-ffff-ffffffffffff', -1),
+    (4, '80000000-0000-0000-0000-000000000000', 946684800000000),
+    (7, '12345678-9abc-def0-1234-56789abcdef0', 253402300799999999),
+    (1, '00000000-0000-0000-0000-00000000000f', -62135596800000000);
+-- (-infinity has a position too, but sync_range_checksum cannot take a row
+-- stamped -infinity: "cannot convert infinity to bigint"; left out here.)
+-- (bigint * interval goes through float8: split into exact seconds and micros)
+UPDATE ck_row SET ts = timestamp '1970-01-01' + (micros / 1000000) * interval '1 second'
+                                              + (micros % 1000000) * interval '1 microsecond';
+INSERT INTO user_profile (id, name) VALUES (md5('ck user a')::uuid, 'ck a'), (md5('ck user b')::uuid, 'ck b');
+INSERT INTO tune (id, title, private_for, last_modified_at)
+VALUES (md5('ck tune a')::uuid, 'ck a', md5('ck user a')::uuid, '2024-01-01'),
+       (md5('ck tune b')::uuid, 'ck b', md5('ck user b')::uuid, '2024-01-01');
+INSERT INTO note (id, tune_ref, last_modified_at)
+SELECT id, md5('ck tune a')::uuid, ts FROM ck_row ORDER BY ord;
+-- user b's copies: other ids would change the sum, so the same ids in a
+-- table of its own is not possible; reference holds them instead, inserted
+-- in reverse key order.
+INSERT INTO reference (id, url, tune_ref, last_modified_at)
+SELECT id, 'https://example.org/ck', md5('ck tune b')::uuid, ts FROM ck_row ORDER BY ord DESC;
+SELECT c.row_count, c.checksum, c.checksum = '386c5be81b769051' AS known_answer
+FROM sync_range_checksum('note', md5('ck user a')::uuid, '{}', NULL, NULL) c;
+SELECT c.checksum = '386c5be81b769051' AS reverse_inserted_same
+FROM sync_range_checksum('reference', md5('ck user b')::uuid, '{}', NULL, NULL) c;
+-- Split after the k-th row in key order: (start, k] and (k, end] give node's
+-- answers, and they add up to the whole modulo 2^64.
+SELECT k.k,
+       head.checksum = k.head AS head_known, tail.checksum = k.tail AS tail_known,
+       mod(('x' || head.checksum)::bit(64)::bigint::numeric + 18446744073709551616
+           + ('x' || tail.checksum)::bit(64)::bigint::numeric + 18446744073709551616, 18446744073709551616)
+         = mod(('x' || '386c5be81b769051')::bit(64)::bigint::numeric + 18446744073709551616, 18446744073709551616)
+         AS parts_add_up,
+       head.row_count + tail.row_count AS rows
+FROM (VALUES (1, 'ec120ba364899aa1', '4c5a5044b6ecf5b0'), (2, 'e0458b22b8b21271', '5826d0c562c47de0'),
+             (3, 'ffbe8f017014daf1', '38adcce6ab61b560'), (4, '15c79e57c7331b26', '22a4bd905443752b'),
+             (5, '731294b460a0bb9a', 'c559c733bad5d4b7'), (6, '46645df64e408ff1', 'f207fdf1cd360060'))
+       AS k(k, head, tail)
+JOIN ck_row r ON r.ord = k.k,
+     LATERAL sync_range_checksum('note', md5('ck user a')::uuid, '{}', NULL,
+                                 'v1:' || r.micros || ':' || r.id) head,
+     LATERAL sync_range_checksum('note', md5('ck user a')::uuid, '{}',
+                                 'v1:' || r.micros || ':' || r.id, NULL) tail
+ORDER BY k.k;
+ROLLBACK;
+-- An empty range sums to zero.
 SELECT * FROM sync_range_checksum('note', regress.u(9), '{}', NULL, NULL);
 
 -- Malformed cursors: 22P02 naming the argument.

@@ -1,5 +1,9 @@
--- Upgrades: 1.0 updated to the current version has exactly the objects of a
--- fresh install, and DROP EXTENSION leaves the app's tables and data alone.
+-- DROP EXTENSION leaves the app's tables and data alone; CREATE EXTENSION
+-- names what the app schema lacks; 1.0 updates and works. That an update
+-- from the last release gives exactly a fresh install's definitions and
+-- grants is tested against a frozen copy of that release's script, with
+-- pg_dump: tests/integration/upgrade_dump.sh (a fresh install runs the same
+-- scripts as 1.0 + UPDATE, so comparing those two here could not fail).
 CREATE TEMP TABLE fresh_objects AS
 SELECT pg_describe_object(classid, objid, objsubid) AS object
 FROM pg_depend
@@ -53,14 +57,5 @@ SELECT to_regprocedure('sync_pull(text,uuid,text[],text,integer,text)') IS NULL 
 
 ALTER EXTENSION genre_sync UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'genre_sync';
--- Objects of a fresh install that the updated one lacks, and the reverse.
-SELECT object AS missing FROM fresh_objects
-EXCEPT SELECT pg_describe_object(classid, objid, objsubid) FROM pg_depend
-       WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
-         AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'genre_sync');
-SELECT pg_describe_object(classid, objid, objsubid) AS extra FROM pg_depend
-WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
-  AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'genre_sync')
-EXCEPT SELECT object FROM fresh_objects;
 -- And it works.
 SELECT sync_pull('note', regress.u(1), NULL, NULL, 3)->>'row_count' AS rows_pulled;

@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Cancellation: a sync call that would run for minutes stops within a few
-# seconds of statement_timeout or of pg_cancel_backend() from another
+# Cancellation: a sync call that would run for minutes stops within a
+# second of statement_timeout or of pg_cancel_backend() from another
 # session, with SQLSTATE 57014, and the same session then answers and syncs
-# again. Two workloads: a page under an (expensive) RLS policy, i.e. executor
+# again. The bound is README's "under a second": measured 0.17 to 0.40 s
+# over three runs (12 cancels) on the 2-core machine at load average 8; the
+# figure includes psql's connection for the statement_timeout cases. It was
+# 3 s, which README's "a fraction of a second" did not say.
+#
+# Seen to fail: with CANCEL_SLACK=0.1 (below every measured time) all four
+# cases reported "took longer than 0.1 s to stop". Two workloads: a page under an (expensive) RLS policy, i.e. executor
 # work inside the function's SPI query, and sync_pull normalizing a genre
 # array of 3 million elements (about a minute uncanceled).
 #
@@ -13,7 +19,7 @@ cd "$(dirname "$0")/../.."
 
 db=gs_cancel_$$
 role=gs_test_cancel_$$
-slack=3   # seconds a canceled call may take to end
+slack=${CANCEL_SLACK:-1}   # seconds a canceled call may take to end
 psql_db() { psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 
 psql -X -q -d postgres -c "CREATE DATABASE $db"
