@@ -22,6 +22,7 @@ declare -A files=(
   [cmake]="/usr/bin/cmake"
   [g++]="/usr/bin/g++"
   [make]="/usr/bin/make"
+  [clang-format]="/usr/bin/clang-format"
   [clang-14]="/usr/bin/clang++-14"
   [libclang-rt-14-dev]="/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a"
 )
