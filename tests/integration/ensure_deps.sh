@@ -23,6 +23,8 @@ declare -A files=(
   [g++]="/usr/bin/g++"
   [make]="/usr/bin/make"
   [clang-format]="/usr/bin/clang-format"
+  [nodejs]="/usr/bin/node /usr/include/node/node_api.h"
+  [npm]="/usr/bin/npm"
   [clang-14]="/usr/bin/clang++-14"
   [libclang-rt-14-dev]="/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a"
 )
