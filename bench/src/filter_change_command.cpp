@@ -29,15 +29,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-const char *pull_table(Table t) {
-  switch (t) {
-    case Table::notes: return "note";
-    case Table::references: return "reference";
-    case Table::tunes: return "tune";
-  }
-  return "?";
-}
-
 // id -> last_modified_at as the envelope writes it. Tune tombstones are
 // dropped rather than kept, so a replica compares with a full re-sync,
 // which leaves deleted tunes out.
@@ -59,10 +50,10 @@ SyncRun sync_table(tools::PgConnection &conn, Table t, const std::string &user, 
   std::string until;
   const auto start = Clock::now();
   for (;;) {
-    auto res =
-        conn.exec("SELECT sync_pull($1, $2::uuid, NULL, $3, $4::int, $5)",
-                  {pull_table(t), user.c_str(), run.cursor.empty() ? nullptr : run.cursor.c_str(),
-                   limit.c_str(), until.empty() ? nullptr : until.c_str()});
+    auto res = conn.exec(
+        "SELECT sync_pull($1, $2::uuid, NULL, $3, $4::int, $5)",
+        {sync_table_name(t), user.c_str(), run.cursor.empty() ? nullptr : run.cursor.c_str(),
+         limit.c_str(), until.empty() ? nullptr : until.c_str()});
     Envelope page = read_envelope(res.value(0, 0));
     ++run.pages;
     if (page.catch_up) ++run.catch_up_pages;

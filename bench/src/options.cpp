@@ -27,6 +27,15 @@ const char *table_name(Table t) {
   return "?";
 }
 
+const char *sync_table_name(Table t) {
+  switch (t) {
+    case Table::notes: return "note";
+    case Table::references: return "reference";
+    case Table::tunes: return "tune";
+  }
+  return "?";
+}
+
 const char *user_kind_name(UserKind u) {
   return u == UserKind::two_genre ? "two-genre" : "all-genre";
 }

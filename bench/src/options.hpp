@@ -18,6 +18,8 @@ enum class Method { seed_offset, peer_keyset, ours_keyset, ours_offset, copy_flo
 
 const char *command_name(Command c);
 const char *table_name(Table t);
+// The table's name in SQL, as sync_pull's p_table takes it.
+const char *sync_table_name(Table t);
 const char *user_kind_name(UserKind u);
 
 struct Options {

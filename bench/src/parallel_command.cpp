@@ -20,15 +20,6 @@ namespace gs::bench {
 
 namespace {
 
-const char *pull_table(Table t) {
-  switch (t) {
-    case Table::notes: return "note";
-    case Table::references: return "reference";
-    case Table::tunes: return "tune";
-  }
-  return "?";
-}
-
 struct ParallelUser {
   UserKind kind;
   std::string id;
@@ -377,7 +368,7 @@ int run_parallel(const Options &o) {
     for (Table t : tables_for(o)) {
       Target target{std::string(user_kind_name(u.kind)) + " " + table_name(t),
                     t,
-                    PullTarget{pull_table(t), u.id, o.page_size, 0},
+                    PullTarget{sync_table_name(t), u.id, o.page_size, 0},
                     {},
                     0};
       // The reference: one connection, no bounds, no simulated delay.
