@@ -154,23 +154,65 @@ test("a long transaction that commits after the pull passed its start", async ()
   await assertConverged("after the long transaction");
 });
 
-test("filter changes: genre selected and unselected, tune moves, playlist tune of a new genre", async () => {
+test("filter changes: every kind of change to the user's filter", async () => {
+  // A tune of the user's filter with system notes, another user, and one of
+  // those notes and a reference of the filter, fixed before the changes.
+  const [{ tune }] = await admin`SELECT t.id AS tune FROM tune t
+    WHERE t.genre = 'scottish' AND NOT t.deleted AND t.private_for IS NULL
+      AND EXISTS (SELECT FROM note n WHERE n.tune_ref = t.id AND n.user_ref IS NULL) ORDER BY t.id LIMIT 1`;
+  const [{ outside }] = await admin`SELECT t.id AS outside FROM tune t
+    WHERE t.genre = 'shanty' AND NOT t.deleted AND t.private_for IS NULL ORDER BY t.id LIMIT 1`;
+  const [{ other }] = await admin`SELECT id AS other FROM user_profile WHERE id <> ${USER} ORDER BY id LIMIT 1`;
+  const [{ note }] = await admin`SELECT id AS note FROM note WHERE tune_ref = ${tune} AND user_ref IS NULL
+    ORDER BY id LIMIT 1`;
+  const [{ ref }] = await admin`SELECT r.id AS ref FROM reference r JOIN tune t ON t.id = r.tune_ref
+    WHERE t.genre = 'scottish' AND NOT t.deleted AND t.private_for IS NULL AND r.user_ref IS NULL
+    ORDER BY r.id LIMIT 1`;
+  const stamp = admin`now() AT TIME ZONE 'UTC'`;
+  const playlist = "6a0f6a0f-0000-4000-8000-00000000c0de";
   const steps = {
-    "genre selected": admin`INSERT INTO user_genre_selection (user_id, genre_id) VALUES (${USER}, 'irish')`,
-    "genre unselected": admin`DELETE FROM user_genre_selection WHERE user_id = ${USER} AND genre_id = 'irish'`,
-    "tune moved in": admin`UPDATE tune SET genre = 'scottish' WHERE id = (
+    "genre selected": () => admin`INSERT INTO user_genre_selection (user_id, genre_id) VALUES (${USER}, 'irish')`,
+    "genre unselected": () => admin`DELETE FROM user_genre_selection WHERE user_id = ${USER} AND genre_id = 'irish'`,
+    "tune moved in": () => admin`UPDATE tune SET genre = 'scottish' WHERE id = (
       SELECT t.id FROM tune t WHERE t.genre = 'klezmer' AND NOT t.deleted AND t.private_for IS NULL
         AND EXISTS (SELECT FROM note n WHERE n.tune_ref = t.id AND n.user_ref IS NULL) ORDER BY t.id LIMIT 1)`,
-    "tune moved out": admin`UPDATE tune SET genre = 'klezmer' WHERE id = (
+    "tune moved out": () => admin`UPDATE tune SET genre = 'klezmer' WHERE id = (
       SELECT t.id FROM tune t WHERE t.genre = 'scottish' AND NOT t.deleted AND t.private_for IS NULL
+        AND t.id <> ${tune}
         AND EXISTS (SELECT FROM note n WHERE n.tune_ref = t.id AND n.user_ref IS NULL) ORDER BY t.id LIMIT 1)`,
-    "playlist tune of a new genre": admin`INSERT INTO playlist_tune (playlist_ref, tune_ref)
+    "playlist tune of a new genre": () => admin`INSERT INTO playlist_tune (playlist_ref, tune_ref)
       SELECT (SELECT playlist_id FROM playlist WHERE user_ref = ${USER} AND NOT deleted ORDER BY playlist_id LIMIT 1),
              (SELECT id FROM tune WHERE genre = 'breton' AND NOT deleted AND private_for IS NULL ORDER BY id LIMIT 1)`,
+    "playlist tune deleted": () => admin`UPDATE playlist_tune SET deleted = true
+      WHERE tune_ref = (SELECT id FROM tune WHERE genre = 'breton' AND NOT deleted AND private_for IS NULL
+                        ORDER BY id LIMIT 1)
+        AND playlist_ref IN (SELECT playlist_id FROM playlist WHERE user_ref = ${USER})`,
+    "playlist added with a new default genre": () => admin`INSERT INTO playlist
+      (playlist_id, user_ref, name, genre_default, last_modified_at)
+      VALUES (${playlist}, ${USER}, 'js', 'nordic', ${stamp})`,
+    "playlist default genre changed": () => admin`UPDATE playlist SET genre_default = 'cajun'
+      WHERE playlist_id = ${playlist}`,
+    "playlist deleted": () => admin`UPDATE playlist SET deleted = true WHERE playlist_id = ${playlist}`,
+    "tune made private to the user": () => admin`UPDATE tune SET private_for = ${USER} WHERE id = ${tune}`,
+    "tune made private to another user": () => admin`UPDATE tune SET private_for = ${other} WHERE id = ${tune}`,
+    "tune public again": () => admin`UPDATE tune SET private_for = NULL WHERE id = ${tune}`,
+    "tune deleted": () => admin`UPDATE tune SET deleted = true, last_modified_at = ${stamp} WHERE id = ${tune}`,
+    "tune undeleted": () => admin`UPDATE tune SET deleted = false, last_modified_at = ${stamp} WHERE id = ${tune}`,
+    "note moved to a tune outside": () => admin`UPDATE note SET tune_ref = ${outside}, last_modified_at = ${stamp}
+      WHERE id = ${note}`,
+    "note moved back": () => admin`UPDATE note SET tune_ref = ${tune}, last_modified_at = ${stamp} WHERE id = ${note}`,
+    "note given to another user": () => admin`UPDATE note SET user_ref = ${other}, last_modified_at = ${stamp}
+      WHERE id = ${note}`,
+    "note given to the user": () => admin`UPDATE note SET user_ref = ${USER}, last_modified_at = ${stamp}
+      WHERE id = ${note}`,
+    "reference given to another user": () => admin`UPDATE reference SET user_ref = ${other},
+      last_modified_at = ${stamp} WHERE id = ${ref}`,
+    "reference a system row again": () => admin`UPDATE reference SET user_ref = NULL, last_modified_at = ${stamp}
+      WHERE id = ${ref}`,
   };
   for (const [name, change] of Object.entries(steps)) {
     const before = (await diff(admin, replica)).rows;
-    await change;
+    await change();
     await pastHorizon(admin);
     const r = await syncAll();
     const d = await assertConverged(name);
