@@ -1,7 +1,7 @@
 -- The data of the plan tests (tests/integration/plans_explain.sh): the
 -- pg_regress fixture scaled up about 100 times (deterministic, md5-based),
 -- at a size where the planner's choice of index matters; skewed genres like
--- DATASET.md, some private and deleted tunes, 60% system rows. Needs the
+-- docs/dataset.md, some private and deleted tunes, 60% system rows. Needs the
 -- fixture's regress.h.
 INSERT INTO user_profile (id, name)
 SELECT md5('plans user' || k)::uuid, 'plans user ' || k FROM generate_series(1, 3000) k;
