@@ -294,8 +294,9 @@ RETURNS TABLE (micros bigint, id uuid, doc jsonb) LANGUAGE sql STABLE AS $$
 $$;
 
 -- The contract's keyset page, written as plain SQL.
-CREATE FUNCTION fuzz.ref_keyset(p_table text, u uuid, g text[], a_ts timestamptz, a_id uuid,
-                                lim int, u_ts timestamptz, u_id uuid) RETURNS jsonb
+-- Its timestamps are instants, compared as the stamp zone's wall clock.
+CREATE FUNCTION fuzz.ref_keyset(p_table text, u uuid, g text[], a_instant timestamptz, a_id uuid,
+                                lim int, u_instant timestamptz, u_id uuid) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
     a_ts timestamp := a_instant AT TIME ZONE current_setting('genre_sync.stamp_time_zone');
@@ -616,9 +617,9 @@ BEGIN
             checker := 'SELECT CASE WHEN $1->>''checksum'' !~ ''^[0-9a-f]{16}$'' THEN ''malformed checksum'' END';
         END IF;
     WHEN 'sync_partition_bounds' THEN
+        -- NULL p_parts means the default, 4 (1.3)
         ev := fuzz.eval(parts);
         IF ev.state IS NOT NULL THEN allowed := allowed || ev.state;
-        ELSIF ev.value IS NULL THEN allowed := allowed || '22004'::text;
         ELSIF ev.value::int < 1 OR ev.value::int > 1024 THEN allowed := allowed || '22023'::text; END IF;
         ev := fuzz.eval(a_ts);
         IF ev.state IS NOT NULL THEN allowed := allowed || ev.state;
@@ -629,7 +630,8 @@ BEGIN
         END IF;
         call := format('SELECT to_jsonb(count(*)) FROM sync_partition_bounds(%s, %s, %s, %s, %s)',
                        tbl, u, g, parts, a_ts);
-        checker := format('SELECT fuzz.check_bounds(%L, %L, %L, %s, %s)', v_table, v_user, v_genres, parts, a_ts);
+        checker := format('SELECT fuzz.check_bounds(%L, %L, %L, coalesce(%s, 4), %s)', v_table, v_user, v_genres,
+                          parts, a_ts);
     ELSE
         RAISE EXCEPTION 'no generator for %', p_fn;
     END CASE;
