@@ -243,6 +243,20 @@ ROLLBACK;
 -- An empty range sums to zero.
 SELECT * FROM sync_range_checksum('note', regress.u(9), '{}', NULL, NULL);
 
+-- A row stamped -infinity has a position (docs/protocol.md) and counts with
+-- it: the sum of one row is its md5('<id>:-9222425352054775808') prefix,
+-- written out here. Seen to fail before the fix: "cannot convert infinity
+-- to bigint".
+BEGIN;
+INSERT INTO tune (id, genre, last_modified_at) VALUES (md5('ck -inf tune')::uuid, 'irish', '2024-01-01');
+INSERT INTO note (id, tune_ref, last_modified_at)
+VALUES (md5('ck -inf note')::uuid, md5('ck -inf tune')::uuid, '-infinity');
+SELECT c.row_count,
+       c.checksum = substr(md5(md5('ck -inf note')::uuid::text || ':-9222425352054775808'), 1, 16) AS known
+FROM sync_range_checksum('note', md5('ck -inf user')::uuid, '{irish}', NULL,
+                         'v1:-9222425352054775808:ffffffff-ffff-ffff-ffff-ffffffffffff') c;
+ROLLBACK;
+
 -- Malformed cursors: 22P02 naming the argument.
 SELECT regress.outcome(format('SELECT sync_pull(%L, %L, NULL, %L)', 'note', regress.u(1), c))
 FROM unnest(ARRAY['', 'v1', 'v2:1:00000000-0000-0000-0000-000000000000',

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "core/bounds_query.hpp"
+#include "core/cursor.hpp"
 #include "core/error.hpp"
 
 namespace gs {
@@ -283,9 +284,12 @@ std::string change_rows(const RowsShape &shape, const std::string &schema) {
   return sql;
 }
 
+// The cursor's number of a timestamp: -infinity has one (min_unix_micros in
+// core/cursor.hpp), which epoch arithmetic cannot give.
 std::string unix_micros(const std::string &ts) {
-  return "(pg_catalog.extract('epoch', " + ts +
-         ") OPERATOR(pg_catalog.*) 1000000)::pg_catalog.int8";
+  return "CASE WHEN " + ts + " OPERATOR(pg_catalog.=) '-infinity'::pg_catalog.timestamp THEN " +
+         std::to_string(min_unix_micros) + "::pg_catalog.int8 ELSE (pg_catalog.extract('epoch', " +
+         ts + ") OPERATOR(pg_catalog.*) 1000000)::pg_catalog.int8 END";
 }
 
 }  // namespace
