@@ -49,19 +49,25 @@ got=$("${standby[@]}" -c "SELECT sync_safe_horizon() IS NULL,
        FROM sync_pull('note', $user) e")
 [ "$got" = "t|0|unknown|0|false|t" ] || fail "unpublished horizon: got $got"
 
+# Publishes a horizon on the primary and waits until the standby has replayed it.
+publish_and_wait() {
+  local published seen=""
+  published=$("${primary[@]}" -c "SELECT sync_publish_horizon()")
+  for _ in $(seq 1 100); do
+    seen=$("${standby[@]}" -c "SELECT sync_safe_horizon()")
+    [ "$seen" = "$published" ] && return
+    sleep 0.1
+  done
+  fail "standby never saw the published horizon ($published)"
+}
+
 got=$("${standby[@]}" -c "SELECT sync_publish_horizon()" 2>&1 || true)
 case "$got" in
   *"sync_publish_horizon() must run on the primary"*) ;;
   *) fail "publishing on the standby: $got" ;;
 esac
 
-published=$("${primary[@]}" -c "SELECT sync_publish_horizon()")
-for _ in $(seq 1 100); do
-  seen=$("${standby[@]}" -c "SELECT sync_safe_horizon()")
-  [ "$seen" = "$published" ] && break
-  sleep 0.1
-done
-[ "$seen" = "$published" ] || fail "standby never saw the published horizon ($published)"
+publish_and_wait
 
 # With the horizon published, a full pull on the standby equals the primary's.
 walk="
@@ -89,13 +95,7 @@ tune=$("${primary[@]}" -c "SELECT t.id FROM tune t JOIN note n ON n.tune_ref = t
 "${primary[@]}" -c "UPDATE tune SET private_for = md5('user1')::uuid,
                     last_modified_at = now() AT TIME ZONE 'UTC' WHERE id = '$tune'" >/dev/null
 sleep 1.2  # the horizon margin (1 s) past the change
-published=$("${primary[@]}" -c "SELECT sync_publish_horizon()")
-for _ in $(seq 1 100); do
-  seen=$("${standby[@]}" -c "SELECT sync_safe_horizon()")
-  [ "$seen" = "$published" ] && break
-  sleep 0.1
-done
-[ "$seen" = "$published" ] || fail "standby never saw the horizon after the change ($published)"
+publish_and_wait
 removed="
 SELECT string_agg(x, ',' ORDER BY x) FROM (
     SELECT jsonb_array_elements_text(e->'removed') x
