@@ -85,13 +85,27 @@ $moves$;
 -- The triggers belong with the extension: DROP EXTENSION, which drops their
 -- functions, drops them too (their dependency on the function becomes
 -- automatic, as an internal trigger's is), so the app's tables are left as
--- they were before CREATE EXTENSION. A trigger cannot be an extension member
--- itself; pg_dump therefore dumps it with its table, and restoring such a
--- dump after CREATE EXTENSION reports that it exists already (harmless).
+-- they were before CREATE EXTENSION.
 UPDATE pg_catalog.pg_depend d SET deptype = 'a'
 FROM pg_catalog.pg_trigger g
 WHERE d.classid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND d.objid = g.oid
   AND d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.refobjid = g.tgfoid
   AND d.deptype = 'n' AND g.tgname = 'genre_sync_moves'
+  AND g.tgrelid IN ('@extschema@.tune'::pg_catalog.regclass, '@extschema@.note'::pg_catalog.regclass,
+                    '@extschema@.reference'::pg_catalog.regclass);
+
+-- A dump must not carry the triggers: a restore runs CREATE EXTENSION, which
+-- makes them (with the automatic dependency above), and a dumped CREATE
+-- TRIGGER after it would fail as a duplicate. A trigger cannot be an
+-- extension member, and pg_dump dumps every trigger of a table that is not
+-- internal, so they are marked internal, as the triggers of a foreign key
+-- are. That also leaves them out of psql's \d and information_schema.triggers
+-- (README, "Installation", says how to see them), and only a superuser may
+-- disable them. pg_dump --binary-upgrade (pg_upgrade) leaves them out as
+-- well and does not run this script: a release for another major version
+-- must create them again. The tables' order in a dump is
+-- 60_restore_order.sql's.
+UPDATE pg_catalog.pg_trigger g SET tgisinternal = true
+WHERE g.tgname = 'genre_sync_moves' AND NOT g.tgisinternal
   AND g.tgrelid IN ('@extschema@.tune'::pg_catalog.regclass, '@extschema@.note'::pg_catalog.regclass,
                     '@extschema@.reference'::pg_catalog.regclass);
