@@ -42,7 +42,9 @@
 # comparison showed the missing keys in sync_check_key_index() and the table.
 #
 # Needs PGHOST/PGPORT of a running cluster (superuser) with genre_sync
-# installed. Takes about 20 s (2 vCPUs, load 12).
+# installed. Takes about 30 s (2-core machine, load average 12). A sync
+# delivers moves once the safe horizon has passed them, and the horizon is
+# the cluster's: the test waits up to 60 s for other sessions' transactions.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=lib/fixture_db.bash
