@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "backend/fence.hpp"
+#include "backend/triggers.hpp"
 
 extern "C" {
 #include "access/htup_details.h"
@@ -34,27 +35,6 @@ const char *const row_table_triggers[] = {
     "genre_sync_key_index_insert", "genre_sync_key_index_update", "genre_sync_key_index_delete",
     "genre_sync_key_index_truncate"};
 const char *const tune_triggers[] = {"genre_sync_key_index"};
-
-// PostgreSQL calls: runs inside guarded().
-template <std::size_t N>
-bool fires_always(Oid schema, const char *table, const char *const (&names)[N]) {
-  const Oid relid = get_relname_relid(table, schema);
-  if (!OidIsValid(relid)) return false;
-  // The lock is the one the page's query takes anyway; it keeps the
-  // triggers as they are until the transaction ends.
-  Relation rel = table_open(relid, AccessShareLock);
-  std::size_t found = 0;
-  if (const TriggerDesc *desc = rel->trigdesc)
-    for (const char *name : names)
-      for (int i = 0; i < desc->numtriggers; ++i)
-        if (std::strcmp(desc->triggers[i].tgname, name) == 0 &&
-            desc->triggers[i].tgenabled == TRIGGER_FIRES_ALWAYS) {
-          ++found;
-          break;
-        }
-  table_close(rel, NoLock);
-  return found == N;
-}
 
 // The key index bypasses the row security of the rows' and the tunes'
 // tables, and reading it takes SELECT on it: without that privilege, or with

@@ -23,6 +23,7 @@ extern "C" {
 #include "backend/plan_cache.hpp"
 #include "backend/rows_query.hpp"
 #include "backend/settings.hpp"
+#include "backend/triggers.hpp"
 #include "core/error.hpp"
 #include "core/filter_change.hpp"
 #include "core/page_args.hpp"
@@ -237,6 +238,7 @@ Datum pull_function(FunctionCallInfo fcinfo) {
   std::optional<SyncState> state;
   bool catch_up = false;
   if (horizon.value) {
+    require_move_triggers(schema, table);
     const std::int64_t horizon_unix = *horizon.value + postgres_epoch_unix_micros;
     state = start_state(cursor, genres_now, horizon_unix);
     const bool moves_found =

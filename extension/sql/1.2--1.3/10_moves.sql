@@ -71,41 +71,68 @@ BEGIN
                 RETURN NULL;
             END
             $fn$;
-            CREATE TRIGGER genre_sync_moves AFTER UPDATE ON @extschema@.%2$I
-                REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-                FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.%1$I();
-            -- Also under session_replication_role = replica (logical replication).
-            ALTER TABLE @extschema@.%2$I ENABLE ALWAYS TRIGGER genre_sync_moves;
             $sql$, 'sync_move_' || tab || '_updated', tab, moving[i][2], moving[i][3],
             moving[i][4], moving[i][5]);
     END LOOP;
 END
 $moves$;
 
--- The triggers belong with the extension: DROP EXTENSION, which drops their
+-- The triggers, one per table, made by a function so that a superuser can
+-- make them again where they are missing: sync_pull refuses to run without
+-- them (backend/triggers.cpp), and pg_upgrade's dump leaves them out (below).
+--
+-- They belong with the extension: DROP EXTENSION, which drops their
 -- functions, drops them too (their dependency on the function becomes
 -- automatic, as an internal trigger's is), so the app's tables are left as
 -- they were before CREATE EXTENSION.
-UPDATE pg_catalog.pg_depend d SET deptype = 'a'
-FROM pg_catalog.pg_trigger g
-WHERE d.classid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND d.objid = g.oid
-  AND d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.refobjid = g.tgfoid
-  AND d.deptype = 'n' AND g.tgname = 'genre_sync_moves'
-  AND g.tgrelid IN ('@extschema@.tune'::pg_catalog.regclass, '@extschema@.note'::pg_catalog.regclass,
-                    '@extschema@.reference'::pg_catalog.regclass);
+--
+-- A dump must not carry them: a restore runs CREATE EXTENSION, which makes
+-- them, and a dumped CREATE TRIGGER after it would fail as a duplicate. A
+-- trigger cannot be an extension member, and pg_dump dumps every trigger of a
+-- table that is not internal, so they are marked internal, as the triggers of
+-- a foreign key are. That also leaves them out of psql's \d and
+-- information_schema.triggers (README, "Installation", says how to see them),
+-- and only a superuser may disable them. pg_dump --binary-upgrade (pg_upgrade)
+-- leaves them out as well and does not run this script: after pg_upgrade,
+-- sync_pull says they are missing and names this function. The tables' order
+-- in a dump is 60_restore_order.sql's.
+CREATE FUNCTION sync_install_move_triggers() RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    tab text;
+    made integer := 0;
+    trigger_oid oid;
+BEGIN
+    FOREACH tab IN ARRAY ARRAY['tune', 'note', 'reference'] LOOP
+        SELECT g.oid INTO trigger_oid FROM pg_trigger g
+        WHERE g.tgrelid = format('@extschema@.%I', tab)::regclass AND g.tgname = 'genre_sync_moves';
+        IF trigger_oid IS NULL THEN
+            EXECUTE format($sql$
+                CREATE TRIGGER genre_sync_moves AFTER UPDATE ON @extschema@.%1$I
+                    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+                    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.%2$I()
+                $sql$, tab, 'sync_move_' || tab || '_updated');
+            made := made + 1;
+        END IF;
+        -- Also under session_replication_role = replica (logical replication).
+        EXECUTE format('ALTER TABLE @extschema@.%I ENABLE ALWAYS TRIGGER genre_sync_moves', tab);
+    END LOOP;
+    UPDATE pg_depend d SET deptype = 'a'
+    FROM pg_trigger g
+    WHERE d.classid = 'pg_trigger'::regclass AND d.objid = g.oid
+      AND d.refclassid = 'pg_proc'::regclass AND d.refobjid = g.tgfoid
+      AND d.deptype = 'n' AND g.tgname = 'genre_sync_moves'
+      AND g.tgrelid IN ('@extschema@.tune'::regclass, '@extschema@.note'::regclass,
+                        '@extschema@.reference'::regclass);
+    UPDATE pg_trigger g SET tgisinternal = true
+    WHERE g.tgname = 'genre_sync_moves' AND NOT g.tgisinternal
+      AND g.tgrelid IN ('@extschema@.tune'::regclass, '@extschema@.note'::regclass,
+                        '@extschema@.reference'::regclass);
+    RETURN made;
+END
+$fn$;
+COMMENT ON FUNCTION sync_install_move_triggers() IS
+'Creates the genre_sync_moves triggers that are missing on tune, note and reference (after pg_upgrade) and enables them ALWAYS; returns how many it created. Superuser only: it marks them internal. Moves made while one was missing or disabled are not recorded';
 
--- A dump must not carry the triggers: a restore runs CREATE EXTENSION, which
--- makes them (with the automatic dependency above), and a dumped CREATE
--- TRIGGER after it would fail as a duplicate. A trigger cannot be an
--- extension member, and pg_dump dumps every trigger of a table that is not
--- internal, so they are marked internal, as the triggers of a foreign key
--- are. That also leaves them out of psql's \d and information_schema.triggers
--- (README, "Installation", says how to see them), and only a superuser may
--- disable them. pg_dump --binary-upgrade (pg_upgrade) leaves them out as
--- well and does not run this script: a release for another major version
--- must create them again. The tables' order in a dump is
--- 60_restore_order.sql's.
-UPDATE pg_catalog.pg_trigger g SET tgisinternal = true
-WHERE g.tgname = 'genre_sync_moves' AND NOT g.tgisinternal
-  AND g.tgrelid IN ('@extschema@.tune'::pg_catalog.regclass, '@extschema@.note'::pg_catalog.regclass,
-                    '@extschema@.reference'::pg_catalog.regclass);
+SELECT sync_install_move_triggers();

@@ -1,0 +1,22 @@
+// Whether the triggers that keep genre_sync's own tables exact are in place.
+#pragma once
+
+#include <span>
+
+#include "backend/pg.hpp"
+#include "core/sync_query.hpp"
+
+namespace gs::backend {
+
+// Whether `table` in `schema` has every trigger of `names`, each firing
+// ALWAYS. Takes the AccessShareLock the page's query takes anyway, which
+// keeps the triggers as they are until the transaction ends. PostgreSQL
+// calls: runs inside guarded().
+bool fires_always(Oid schema, const char *table, std::span<const char *const> names);
+
+// Raises 55000 unless the genre_sync_moves triggers of `table` and of tune
+// (whose moves move every table's rows) fire: without them sync_pull would
+// not learn of rows that left a filter and would leave them on replicas.
+void require_move_triggers(Oid schema, SyncTable table);
+
+}  // namespace gs::backend
