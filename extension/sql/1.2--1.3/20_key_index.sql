@@ -7,6 +7,12 @@
 -- keys or names those objects is defined again, doing what it did, from one
 -- derivation (below) and from the names the C++ gives through
 -- sync_key_index_names(), which exists only while this script runs.
+--
+-- sync_check_key_index() now derives keys as the triggers do, so a wrong
+-- derivation cannot show there; sql/key_index.sql's differential pages catch
+-- it (seen to fail: with the genre kept for private tunes, tune_columns'
+-- CASE made a plain %1$s.genre, the by-time cases returned rows of tunes
+-- private to other users: 12 mismatches each).
 
 CREATE FUNCTION sync_key_index_names(
     OUT insert_trigger text, OUT update_trigger text, OUT delete_trigger text,
