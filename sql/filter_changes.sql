@@ -54,18 +54,14 @@ END
 $$;
 
 -- The user's filter, written from the contract: effective genres are the
--- selections, the live playlists' defaults and the genres of live tunes in
--- live playlist rows of live playlists; a tune is in when public of those
--- genres or private to the user, and not deleted; a note or reference when
--- its tune is, and it is a system row or the user's own.
+-- seed's (bench/sql/seed_rpcs.sql, the reference the extension reproduces);
+-- a tune is in when public of those genres or private to the user, and not
+-- deleted; a note or reference when its tune is, and it is a system row or
+-- the user's own.
 CREATE FUNCTION pg_temp.reference_rows(p_user uuid)
 RETURNS TABLE (tbl text, id uuid, lmt text) LANGUAGE sql AS $$
     WITH genres AS (
-        SELECT s.genre_id AS g FROM user_genre_selection s WHERE s.user_id = p_user
-        UNION SELECT p.genre_default FROM playlist p WHERE p.user_ref = p_user AND NOT p.deleted
-        UNION SELECT t.genre FROM playlist p JOIN playlist_tune pt ON pt.playlist_ref = p.playlist_id
-                             JOIN tune t ON t.id = pt.tune_ref
-              WHERE p.user_ref = p_user AND NOT p.deleted AND NOT pt.deleted AND NOT t.deleted
+        SELECT unnest(seed.effective_genres(p_user)) AS g
     ), tunes AS (
         SELECT t.* FROM tune t
         WHERE NOT t.deleted
@@ -226,7 +222,7 @@ CREATE ROLE gs_test_fc_user NOLOGIN;
 GRANT SELECT ON note, reference, tune, playlist, playlist_tune, user_genre_selection,
                 sync_horizon_publication TO gs_test_fc_user;
 GRANT EXECUTE ON FUNCTION sync_pull TO gs_test_fc_user;
-GRANT USAGE ON SCHEMA regress TO gs_test_fc_user;
+GRANT USAGE ON SCHEMA regress, seed TO gs_test_fc_user;
 GRANT ALL ON replica, cursors TO gs_test_fc_user;
 CREATE FUNCTION pg_temp.sub() RETURNS uuid LANGUAGE sql STABLE AS $$
     SELECT (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')::uuid
@@ -271,7 +267,7 @@ DROP POLICY fc_own ON user_genre_selection;
 REVOKE ALL ON note, reference, tune, playlist, playlist_tune, user_genre_selection,
               sync_horizon_publication, replica, cursors FROM gs_test_fc_user;
 REVOKE EXECUTE ON FUNCTION sync_pull FROM gs_test_fc_user;
-REVOKE USAGE ON SCHEMA regress FROM gs_test_fc_user;
+REVOKE USAGE ON SCHEMA regress, seed FROM gs_test_fc_user;
 DROP ROLE gs_test_fc_user;
 
 -- A v1 cursor (release 1.2's) knows no filter: the whole filter up to its
@@ -305,7 +301,7 @@ CREATE ROLE gs_test_fc_worker NOLOGIN;
 GRANT SELECT ON note, reference, tune, playlist, playlist_tune, user_genre_selection,
                 sync_horizon_publication TO gs_test_fc_worker;
 GRANT EXECUTE ON FUNCTION sync_pull TO gs_test_fc_worker;
-GRANT USAGE ON SCHEMA regress TO gs_test_fc_worker;
+GRANT USAGE ON SCHEMA regress, seed TO gs_test_fc_worker;
 GRANT SELECT ON cursors TO gs_test_fc_worker;
 ALTER TABLE user_genre_selection ENABLE ROW LEVEL SECURITY;
 CREATE POLICY fc_none ON user_genre_selection FOR SELECT USING (false);
@@ -325,7 +321,7 @@ ALTER TABLE user_genre_selection DISABLE ROW LEVEL SECURITY;
 REVOKE ALL ON note, reference, tune, playlist, playlist_tune, user_genre_selection,
               sync_horizon_publication FROM gs_test_fc_worker;
 REVOKE EXECUTE ON FUNCTION sync_pull FROM gs_test_fc_worker;
-REVOKE USAGE ON SCHEMA regress FROM gs_test_fc_worker;
+REVOKE USAGE ON SCHEMA regress, seed FROM gs_test_fc_worker;
 REVOKE SELECT ON cursors FROM gs_test_fc_worker;
 DROP ROLE gs_test_fc_worker;
 

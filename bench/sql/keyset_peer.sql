@@ -11,26 +11,9 @@
 
 CREATE SCHEMA IF NOT EXISTS peer;
 
--- The user's effective genres, used when p_genre_ids is NULL (as the
--- extension does): selected genres, playlist defaults, and the genres of the
--- tunes in the user's playlists.
-CREATE OR REPLACE FUNCTION peer.effective_genres(p_user_id uuid)
-RETURNS text[] LANGUAGE sql STABLE AS $$
-    SELECT coalesce(array_agg(g ORDER BY g COLLATE "C"), '{}')
-    FROM (
-        SELECT genre_id FROM user_genre_selection WHERE user_id = p_user_id
-        UNION
-        SELECT genre_default FROM playlist
-        WHERE user_ref = p_user_id AND NOT deleted AND genre_default IS NOT NULL
-        UNION
-        SELECT t.genre
-        FROM playlist p
-        JOIN playlist_tune pt ON pt.playlist_ref = p.playlist_id
-        JOIN tune t ON t.id = pt.tune_ref
-        WHERE p.user_ref = p_user_id AND NOT p.deleted AND NOT pt.deleted
-          AND NOT t.deleted AND t.genre IS NOT NULL
-    ) AS s(g)
-$$;
+-- When p_genre_ids is NULL the peer filters by the user's effective genres
+-- as the extension computes them (sync_get_effective_genres): the peer
+-- differs from ours only in how it pages, and the query lives in one place.
 
 -- The cursor is (p_after_timestamp, p_after_id): rows strictly after it in
 -- (last_modified_at, id) order. Without an id the timestamp alone bounds the
@@ -46,7 +29,7 @@ RETURNS SETOF note LANGUAGE sql STABLE AS $$
     SELECT n.*
     FROM note n
     JOIN tune t ON t.id = n.tune_ref
-    WHERE ((t.genre = ANY (coalesce(p_genre_ids, peer.effective_genres(p_user_id)))
+    WHERE ((t.genre = ANY (coalesce(p_genre_ids, sync_get_effective_genres(p_user_id)))
             AND t.private_for IS NULL)
            OR t.private_for = p_user_id)
       AND NOT t.deleted
@@ -72,7 +55,7 @@ RETURNS SETOF reference LANGUAGE sql STABLE AS $$
     SELECT r.*
     FROM reference r
     JOIN tune t ON t.id = r.tune_ref
-    WHERE ((t.genre = ANY (coalesce(p_genre_ids, peer.effective_genres(p_user_id)))
+    WHERE ((t.genre = ANY (coalesce(p_genre_ids, sync_get_effective_genres(p_user_id)))
             AND t.private_for IS NULL)
            OR t.private_for = p_user_id)
       AND NOT t.deleted
@@ -100,7 +83,7 @@ CREATE OR REPLACE FUNCTION peer.tunes_page(
 RETURNS SETOF tune LANGUAGE sql STABLE AS $$
     SELECT t.*
     FROM tune t
-    WHERE ((t.genre = ANY (coalesce(p_genre_ids, peer.effective_genres(p_user_id)))
+    WHERE ((t.genre = ANY (coalesce(p_genre_ids, sync_get_effective_genres(p_user_id)))
             AND t.private_for IS NULL)
            OR t.private_for = p_user_id)
       AND (p_after_timestamp IS NOT NULL OR NOT t.deleted)

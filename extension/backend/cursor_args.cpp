@@ -8,7 +8,6 @@ extern "C" {
 
 #include "backend/call_args.hpp"
 #include "backend/fence.hpp"
-#include "core/error.hpp"
 
 namespace gs::backend {
 
@@ -30,12 +29,8 @@ Datum cursor_id(const Cursor &cursor) {
 }
 
 Cursor row_cursor(Timestamp last_modified_at, const pg_uuid_t *id) {
-  if (last_modified_at > INT64_MAX - postgres_epoch_unix_micros)
-    throw Error("22008", "last_modified_at of row is beyond the range of cursors",
-                "Cursors count microseconds from 1970 in 64 bits; +infinity and years past "
-                "294246 do not fit.");
   Cursor cursor;
-  cursor.unix_micros = last_modified_at + postgres_epoch_unix_micros;
+  cursor.unix_micros = cursor_unix_micros(last_modified_at, "last_modified_at of row");
   std::memcpy(cursor.id.data(), id->data, UUID_LEN);
   return cursor;
 }

@@ -3,6 +3,7 @@
 #include "backend/fence.hpp"
 #include "backend/genres.hpp"
 #include "backend/horizon.hpp"
+#include "backend/key_index.hpp"
 #include "backend/partition_bounds.hpp"
 #include "backend/pull.hpp"
 #include "backend/sync_rows.hpp"
@@ -28,6 +29,7 @@ PG_FUNCTION_INFO_V1(sync_publish_horizon);
 PG_FUNCTION_INFO_V1(sync_pull);
 PG_FUNCTION_INFO_V1(sync_range_checksum);
 PG_FUNCTION_INFO_V1(sync_partition_bounds);
+PG_FUNCTION_INFO_V1(sync_key_index_names);
 
 Datum sync_get_user_notes(PG_FUNCTION_ARGS) {
   return fenced(fcinfo, [](FunctionCallInfo f) { return offset_page(f, SyncTable::note); });
@@ -75,6 +77,10 @@ Datum sync_range_checksum(PG_FUNCTION_ARGS) {
 
 Datum sync_partition_bounds(PG_FUNCTION_ARGS) {
   return fenced(fcinfo, gs::backend::partition_bounds_function);
+}
+
+Datum sync_key_index_names(PG_FUNCTION_ARGS) {
+  return fenced(fcinfo, gs::backend::key_index_names_function);
 }
 
 }  // extern "C"

@@ -1,9 +1,11 @@
 #include "backend/genres.hpp"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 extern "C" {
+#include "common/md5.h"
 #include "utils/rls.h"
 }
 
@@ -12,6 +14,7 @@ extern "C" {
 #include "backend/fence.hpp"
 #include "backend/plan_cache.hpp"
 #include "core/error.hpp"
+#include "core/genre_list.hpp"
 #include "core/identity_check.hpp"
 #include "core/page_args.hpp"
 
@@ -66,25 +69,30 @@ Datum filter_genres(Oid schema, const std::optional<Datum> &given, Datum user_id
   return given ? *given : user_genres(schema, GenreSource::effective, user_id);
 }
 
-NormalizedGenres normalize_genres(Oid schema, Datum genres) {
-  Oid argtypes[] = {TEXTARRAYOID};
-  SPIPlanPtr plan =
-      kept_plan(schema, genre_normalize_slot, 1, argtypes, [] { return genres_normalize_query(); });
+NormalizedGenres normalize_genres(Datum genres) {
+  std::vector<std::string_view> list = genre_views(genres);
+  normalize_genre_list(list);
+  const std::string hash_input = genres_hash_input(list);
   NormalizedGenres result{};
   guarded([&] {
-    Datum values[] = {genres};
-    if (SPI_execute_plan(plan, values, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
-      elog(ERROR, "normalizing the genres failed");
-    bool isnull = false;
-    result.array = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-    result.hash = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+    Datum *normalized = static_cast<Datum *>(palloc(sizeof(Datum) * (list.size() + 1)));
+    for (std::size_t i = 0; i < list.size(); ++i)
+      normalized[i] = PointerGetDatum(
+          cstring_to_text_with_len(list[i].data(), static_cast<int>(list[i].size())));
+    result.array = PointerGetDatum(construct_array(normalized, static_cast<int>(list.size()),
+                                                   TEXTOID, -1, false, TYPALIGN_INT));
+    char *hash = static_cast<char *>(palloc(MD5_PASSWD_LEN));
+    const char *failure = nullptr;
+    if (!pg_md5_hash(hash_input.data(), hash_input.size(), hash, &failure))
+      elog(ERROR, "computing the genres' md5 failed: %s", failure);
+    result.hash = hash;
   });
   return result;
 }
 
-// The genres of a text[] without NULLs, as C++ strings. Array elements
-// are never toasted on their own, so reading them cannot ereport.
-std::vector<std::string> genre_list(Datum array) {
+// Array elements are never toasted on their own, so reading them cannot
+// ereport.
+std::vector<std::string_view> genre_views(Datum array) {
   Datum *elements = nullptr;
   bool *nulls = nullptr;
   int count = 0;
@@ -92,13 +100,19 @@ std::vector<std::string> genre_list(Datum array) {
     deconstruct_array(DatumGetArrayTypeP(array), TEXTOID, -1, false, TYPALIGN_INT, &elements,
                       &nulls, &count);
   });
-  std::vector<std::string> genres;
+  std::vector<std::string_view> genres;
   genres.reserve(count);
-  for (int i = 0; i < count; ++i) {
-    const text *genre = reinterpret_cast<const text *>(DatumGetPointer(elements[i]));
-    genres.emplace_back(VARDATA_ANY(genre), VARSIZE_ANY_EXHDR(genre));
-  }
+  for (int i = 0; i < count; ++i)
+    if (!nulls[i]) {
+      const text *genre = reinterpret_cast<const text *>(DatumGetPointer(elements[i]));
+      genres.emplace_back(VARDATA_ANY(genre), VARSIZE_ANY_EXHDR(genre));
+    }
   return genres;
+}
+
+std::vector<std::string> genre_list(Datum array) {
+  const std::vector<std::string_view> views = genre_views(array);
+  return {views.begin(), views.end()};
 }
 
 Datum genres_function(FunctionCallInfo fcinfo, GenreSource source) {

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "backend/pg.hpp"
@@ -18,15 +19,17 @@ Datum user_genres(Oid schema, GenreSource source, Datum user_id);
 Datum filter_genres(Oid schema, const std::optional<Datum> &given, Datum user_id);
 
 // The filter's genres as the envelope and cursors carry them: sorted in "C"
-// order, distinct, without NULLs (in SPI memory), and the md5 of their
-// newline-joined text. Requires an SPI connection.
+// order, distinct, without NULLs (core/genre_list.hpp), and the md5 of their
+// newline-joined text, palloc'd in the current memory context.
 struct NormalizedGenres {
   Datum array;
   const char *hash;
 };
-NormalizedGenres normalize_genres(Oid schema, Datum genres);
+NormalizedGenres normalize_genres(Datum genres);
 
-// The elements of a text[] without NULLs.
+// The elements of a text[] without NULLs: views of the array's memory, or
+// copies.
+std::vector<std::string_view> genre_views(Datum array);
 std::vector<std::string> genre_list(Datum array);
 
 Datum genres_function(FunctionCallInfo fcinfo, GenreSource source);

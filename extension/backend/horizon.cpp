@@ -73,14 +73,6 @@ TimestampTz oldest_stamp_in_progress() {
   return oldest;
 }
 
-const char *const prepared_query =
-    "SELECT EXISTS (SELECT FROM pg_catalog.pg_prepared_xacts"
-    " WHERE database OPERATOR(pg_catalog.=) pg_catalog.current_database())";
-
-std::string published_query(const std::string &schema) {
-  return "SELECT horizon FROM " + schema + ".sync_horizon_publication";
-}
-
 bool single_bool(SPIPlanPtr plan) {
   bool result = false;
   guarded([&] {
@@ -94,7 +86,7 @@ bool single_bool(SPIPlanPtr plan) {
 
 Horizon published_horizon(Oid schema) {
   SPIPlanPtr plan = kept_plan(schema, horizon_published_slot, 0, nullptr,
-                              [&] { return published_query(quoted_schema_name(schema)); });
+                              [&] { return horizon_published_query(quoted_schema_name(schema)); });
   std::optional<Timestamp> value;
   guarded([&] {
     if (SPI_execute_plan(plan, nullptr, nullptr, true, 1) != SPI_OK_SELECT)
@@ -124,7 +116,7 @@ Horizon primary_horizon(Oid schema) {
   // max_prepared_transactions = 0 (the default) there can be none to look for.
   if (max_prepared_xacts > 0) {
     SPIPlanPtr prepared = kept_plan(schema, horizon_prepared_slot, 0, nullptr,
-                                    [] { return std::string(prepared_query); });
+                                    [] { return horizon_prepared_query(); });
     if (single_bool(prepared))
       return {std::nullopt, "unknown", "a prepared transaction of this database is pending"};
   }
@@ -170,15 +162,8 @@ Datum publish_horizon_function(FunctionCallInfo fcinfo) {
     PG_RETURN_NULL();
   }
   Oid argtypes[] = {TIMESTAMPOID};
-  SPIPlanPtr plan = kept_plan(schema, horizon_publish_slot, 1, argtypes, [&] {
-    const std::string table = quoted_schema_name(schema) + ".sync_horizon_publication";
-    // Monotonic: a late caller with an older view never moves it back.
-    return "INSERT INTO " + table +
-           " AS p (singleton, horizon, published_at)"
-           " VALUES (true, $1, pg_catalog.now()) ON CONFLICT (singleton) DO UPDATE"
-           " SET horizon = GREATEST(p.horizon, excluded.horizon),"
-           " published_at = excluded.published_at";
-  });
+  SPIPlanPtr plan = kept_plan(schema, horizon_publish_slot, 1, argtypes,
+                              [&] { return horizon_publish_query(quoted_schema_name(schema)); });
   guarded([&] {
     Datum values[] = {TimestampGetDatum(*horizon.value)};
     if (SPI_execute_plan(plan, values, nullptr, false, 0) != SPI_OK_INSERT)

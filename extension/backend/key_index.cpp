@@ -1,13 +1,14 @@
 #include "backend/key_index.hpp"
 
-#include <algorithm>
 #include <cstring>
 #include <optional>
 #include <string_view>
 #include <vector>
 
 #include "backend/fence.hpp"
+#include "backend/genres.hpp"
 #include "backend/triggers.hpp"
+#include "core/genre_list.hpp"
 
 extern "C" {
 #include "access/htup_details.h"
@@ -29,12 +30,19 @@ namespace gs::backend {
 
 namespace {
 
+// The names of the key index's objects, defined here only: the SQL that
+// creates and checks them reads them through sync_key_index_names()
+// (extension/sql/1.2--1.3/20_key_index.sql).
 // The triggers sync_enable_key_index() installs; all of them must fire, or
-// keys may be missing.
+// keys may be missing. On note and reference: on INSERT, UPDATE, DELETE and
+// TRUNCATE, in this order.
 const char *const row_table_triggers[] = {
     "genre_sync_key_index_insert", "genre_sync_key_index_update", "genre_sync_key_index_delete",
     "genre_sync_key_index_truncate"};
 const char *const tune_triggers[] = {"genre_sync_key_index"};
+// Its two indexes on tune: the per-genre streams, the private one.
+const char *const tune_key_indexes[] = {"genre_sync_tune_genre_key_idx",
+                                        "genre_sync_tune_private_key_idx"};
 
 // The key index bypasses the row security of the rows' and the tunes'
 // tables, and reading it takes SELECT on it: without that privilege, or with
@@ -54,7 +62,7 @@ bool caller_sees_what_keys_show(Oid schema, SyncTable table, const char *key_tab
 // The key index's two indexes on tune are built and valid. PostgreSQL
 // calls: runs inside guarded().
 bool tune_indexes_valid(Oid schema) {
-  for (const char *name : {"genre_sync_tune_genre_key_idx", "genre_sync_tune_private_key_idx"}) {
+  for (const char *name : tune_key_indexes) {
     const Oid index = get_relname_relid(name, schema);
     if (!OidIsValid(index)) return false;
     HeapTuple tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index));
@@ -129,23 +137,8 @@ struct DistinctGenres {
 // The C++ containers stay outside guarded(): a PostgreSQL error unwinds by
 // longjmp, which would skip their destructors.
 std::optional<DistinctGenres> distinct_genres(Datum array) {
-  Datum *elems = nullptr;
-  bool *nulls = nullptr;
-  int n = 0;
-  guarded([&] {
-    deconstruct_array(DatumGetArrayTypeP(array), TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls,
-                      &n);
-    for (int i = 0; i < n; ++i)
-      if (!nulls[i]) elems[i] = PointerGetDatum(DatumGetTextPP(elems[i]));
-  });
-  std::vector<std::string_view> genres;
-  for (int i = 0; i < n; ++i)
-    if (!nulls[i]) {
-      const text *t = reinterpret_cast<const text *>(DatumGetPointer(elems[i]));
-      genres.emplace_back(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-    }
-  std::sort(genres.begin(), genres.end());
-  genres.erase(std::unique(genres.begin(), genres.end()), genres.end());
+  std::vector<std::string_view> genres = genre_views(array);
+  normalize_genre_list(genres);
   if (genres.size() > static_cast<std::size_t>(max_genre_streams)) return std::nullopt;
   DistinctGenres result{0, static_cast<int>(genres.size())};
   Datum distinct[max_genre_streams];
@@ -173,6 +166,27 @@ bool keys_serve(Oid schema, SyncTable table) {
              caller_sees_what_keys_show(schema, table, key_table_name(table));
   });
   return in_use;
+}
+
+Datum key_index_names_function(FunctionCallInfo fcinfo) {
+  Datum result = (Datum)0;
+  guarded([&] {
+    TupleDesc desc;
+    if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE)
+      elog(ERROR, "sync_key_index_names must return a record");
+    desc = BlessTupleDesc(desc);
+    Datum values[9];
+    bool nulls[9] = {};
+    int i = 0;
+    for (const char *name : row_table_triggers) values[i++] = CStringGetTextDatum(name);
+    values[i++] = CStringGetTextDatum(tune_triggers[0]);
+    for (const char *name : tune_key_indexes) values[i++] = CStringGetTextDatum(name);
+    for (SyncTable table : {SyncTable::note, SyncTable::reference})
+      values[i++] = CStringGetTextDatum(key_table_name(table));
+    if (i != desc->natts) elog(ERROR, "sync_key_index_names returns %d columns", desc->natts);
+    result = HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
+  });
+  return result;
 }
 
 void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args) {

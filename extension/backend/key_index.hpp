@@ -1,4 +1,5 @@
-// Whether a page reads the key index (extension/sql/1.1--1.2/10_key_index.sql)
+// Whether a page reads the key index (extension/sql/1.1--1.2/10_key_index.sql,
+// its functions as 1.3 defines them in extension/sql/1.2--1.3/20_key_index.sql)
 // and how.
 #pragma once
 
@@ -17,6 +18,12 @@ namespace gs::backend {
 // key index's two indexes on tune are valid: by genre for such a user.
 // Otherwise the app tables.
 void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args);
+
+// sync_key_index_names() -> (insert_trigger, update_trigger, delete_trigger,
+// truncate_trigger, tune_trigger, tune_genre_index, tune_private_index,
+// note_keys, reference_keys): the names of the key index's objects, for the
+// update script that defines the functions creating them (only it calls it).
+Datum key_index_names_function(FunctionCallInfo fcinfo);
 
 // Whether the key index is in use for notes or references and serves this
 // caller (the conditions above); never for tunes.

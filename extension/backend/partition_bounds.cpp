@@ -19,7 +19,6 @@ extern "C" {
 #include "backend/plan_cache.hpp"
 #include "backend/rows_query.hpp"
 #include "backend/stamp_zone.hpp"
-#include "core/error.hpp"
 #include "core/page_args.hpp"
 #include "core/partition_plan.hpp"
 
@@ -108,18 +107,14 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
   if (has_after) {
     const Timestamp local = stamp_zone_wall_clock(DatumGetTimestampTz(given_after));
     args.after_ts = TimestampGetDatum(local);
-    if (local > INT64_MAX - postgres_epoch_unix_micros)
-      throw Error("22008", "p_after_timestamp is beyond the range of cursors",
-                  "Cursors count microseconds from 1970 in 64 bits; +infinity and years past "
-                  "294246 do not fit.");
-    after_local = local + postgres_epoch_unix_micros;
+    after_local = cursor_unix_micros(local, "p_after_timestamp");
   }
   const Oid schema = function_schema(fcinfo);
   SamplePlan sample = plan_sample(estimated_table_rows(schema, table), args.parts);
   guarded([&] { InitMaterializedSRF(fcinfo, 0); });
   spi_connect();
   const NormalizedGenres genres =
-      normalize_genres(schema, filter_genres(schema, given_genres, args.user_id));
+      normalize_genres(filter_genres(schema, given_genres, args.user_id));
   args.genre_ids = genres.array;
   const Horizon horizon = safe_horizon(schema);
   args.horizon = horizon.value;

@@ -10,34 +10,6 @@ namespace {
 
 constexpr std::string_view prefix = "v1:";
 constexpr std::string_view state_prefix = "v2/";
-constexpr char hex_digits[] = "0123456789abcdef";
-// Positions of the dashes in the 36-character canonical uuid.
-constexpr bool is_dash_position(std::size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; }
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;  // upper case is not canonical
-}
-
-std::optional<std::array<std::uint8_t, 16>> parse_uuid(std::string_view text) {
-  if (text.size() != 36) return std::nullopt;
-  std::array<std::uint8_t, 16> id{};
-  std::size_t byte = 0;
-  for (std::size_t i = 0; i < 36;) {
-    if (is_dash_position(i)) {
-      if (text[i] != '-') return std::nullopt;
-      ++i;
-      continue;
-    }
-    int high = hex_value(text[i]);
-    int low = hex_value(text[i + 1]);
-    if (high < 0 || low < 0) return std::nullopt;
-    id[byte++] = static_cast<std::uint8_t>(high << 4 | low);
-    i += 2;
-  }
-  return id;
-}
 
 // Digits with an optional minus, no leading zeros, no plus, no spaces.
 std::optional<std::int64_t> parse_micros(std::string_view text) {
@@ -149,15 +121,19 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
 
 }  // namespace
 
+std::int64_t cursor_unix_micros(std::int64_t pg_timestamp, std::string_view what) {
+  if (pg_timestamp > INT64_MAX - postgres_epoch_unix_micros)
+    throw Error("22008", std::string(what) + " is beyond the range of cursors",
+                "Cursors count microseconds from 1970 in 64 bits; +infinity and years past "
+                "294246 do not fit.");
+  return pg_timestamp + postgres_epoch_unix_micros;
+}
+
 std::string format_cursor(const Cursor &cursor) {
   std::string text(prefix);
   text += std::to_string(cursor.unix_micros);
   text += ':';
-  for (std::size_t i = 0; i < cursor.id.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) text += '-';
-    text += hex_digits[cursor.id[i] >> 4];
-    text += hex_digits[cursor.id[i] & 0xf];
-  }
+  text += format_uuid(cursor.id);
   return text;
 }
 

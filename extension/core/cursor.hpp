@@ -17,11 +17,13 @@
 #include <string_view>
 #include <vector>
 
+#include "core/uuid_text.hpp"
+
 namespace gs {
 
 struct Cursor {
   std::int64_t unix_micros = 0;
-  std::array<std::uint8_t, 16> id{};
+  UuidBytes id{};
 
   friend bool operator==(const Cursor &, const Cursor &) = default;
 };
@@ -33,6 +35,11 @@ inline constexpr std::int64_t postgres_epoch_unix_micros = 946684800LL * 1000000
 // PostgreSQL's range, and +infinity, do not fit in a signed 64-bit count
 // from 1970.
 inline constexpr std::int64_t min_unix_micros = INT64_MIN + postgres_epoch_unix_micros;
+
+// The cursor's number of a PostgreSQL timestamp (microseconds from 2000);
+// throws Error 22008 "<what> is beyond the range of cursors" where there is
+// none.
+std::int64_t cursor_unix_micros(std::int64_t pg_timestamp, std::string_view what);
 
 std::string format_cursor(const Cursor &cursor);
 

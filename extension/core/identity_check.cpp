@@ -9,17 +9,6 @@ namespace gs {
 
 namespace {
 
-std::string uuid_text(const UuidBytes &bytes) {
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    out += hex[bytes[i] >> 4];
-    out += hex[bytes[i] & 0xF];
-  }
-  return out;
-}
-
 const char *const trusted_hint =
     "Pass the authenticated user's own id, or call as a role listed in "
     "genre_sync.trusted_roles.";
@@ -46,9 +35,9 @@ void require_request_user(const RequestIdentity &request, const UuidBytes &user_
                     (claims.role ? " (claims role \"" + *claims.role + "\")" : std::string()) +
                     " and " + role_text + " is not trusted.",
                 trusted_hint);
-  if (parse_uuid(*claims.sub) != user_id)
+  if (parse_uuid(*claims.sub, UuidSyntax::postgres_input) != user_id)
     throw Error(sqlstate::insufficient_privilege, "p_user_id does not match the authenticated user",
-                "p_user_id is " + uuid_text(user_id) + ", the request's \"sub\" claim is \"" +
+                "p_user_id is " + format_uuid(user_id) + ", the request's \"sub\" claim is \"" +
                     *claims.sub + "\", and " + role_text + " is not trusted.",
                 trusted_hint);
 }

@@ -403,14 +403,6 @@ std::string genres_query(GenreSource source, const std::string &schema) {
          sources + ") g(genre)";
 }
 
-std::string genres_normalize_query() {
-  return "SELECT s.a, pg_catalog.md5(pg_catalog.array_to_string(s.a, E'\\n')) FROM"
-         " (SELECT COALESCE(pg_catalog.array_agg(DISTINCT g COLLATE \"C\" ORDER BY g COLLATE "
-         "\"C\"),"
-         " '{}'::pg_catalog.text[]) FROM pg_catalog.unnest($1::pg_catalog.text[]) g"
-         " WHERE g IS NOT NULL) s(a)";
-}
-
 std::string moves_window_query(const std::string &schema) {
   return "SELECT m.table_name OPERATOR(pg_catalog.=) 'tune', m.id, CASE m.table_name WHEN 'tune' "
          "THEN"
@@ -430,6 +422,24 @@ std::string moves_probe_query(const std::string &schema) {
   return "SELECT EXISTS (SELECT FROM " + schema +
          ".sync_move m WHERE m.moved_at OPERATOR(pg_catalog.>=) $1"
          " AND m.moved_at OPERATOR(pg_catalog.<) $2)";
+}
+
+std::string horizon_prepared_query() {
+  return "SELECT EXISTS (SELECT FROM pg_catalog.pg_prepared_xacts"
+         " WHERE database OPERATOR(pg_catalog.=) pg_catalog.current_database())";
+}
+
+std::string horizon_published_query(const std::string &schema) {
+  return "SELECT horizon FROM " + schema + ".sync_horizon_publication";
+}
+
+std::string horizon_publish_query(const std::string &schema) {
+  // Monotonic: a late caller with an older view never moves it back.
+  return "INSERT INTO " + schema +
+         ".sync_horizon_publication AS p (singleton, horizon, published_at)"
+         " VALUES (true, $1, pg_catalog.now()) ON CONFLICT (singleton) DO UPDATE"
+         " SET horizon = GREATEST(p.horizon, excluded.horizon),"
+         " published_at = excluded.published_at";
 }
 
 }  // namespace gs

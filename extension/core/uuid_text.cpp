@@ -4,6 +4,8 @@ namespace gs {
 
 namespace {
 
+constexpr char hex_digits[] = "0123456789abcdef";
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -11,9 +13,20 @@ int hex_value(char c) {
   return -1;
 }
 
-}  // namespace
+// The canonical text of the bytes, without allocating.
+std::array<char, 36> canonical_text(const UuidBytes &bytes) {
+  std::array<char, 36> text{};
+  std::size_t pos = 0;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) text[pos++] = '-';
+    text[pos++] = hex_digits[bytes[i] >> 4];
+    text[pos++] = hex_digits[bytes[i] & 0xf];
+  }
+  return text;
+}
 
-std::optional<UuidBytes> parse_uuid(std::string_view text) {
+// As PostgreSQL's uuid input (string_to_uuid in utils/adt/uuid.c).
+std::optional<UuidBytes> parse_postgres_input(std::string_view text) {
   std::size_t pos = 0;
   const bool braces = !text.empty() && text[0] == '{';
   if (braces) ++pos;
@@ -32,6 +45,22 @@ std::optional<UuidBytes> parse_uuid(std::string_view text) {
   }
   if (pos != text.size()) return std::nullopt;
   return bytes;
+}
+
+}  // namespace
+
+std::optional<UuidBytes> parse_uuid(std::string_view text, UuidSyntax syntax) {
+  const auto bytes = parse_postgres_input(text);
+  // The canonical text is the one input form that formats back to itself.
+  if (bytes && syntax == UuidSyntax::canonical &&
+      std::string_view(canonical_text(*bytes).data(), 36) != text)
+    return std::nullopt;
+  return bytes;
+}
+
+std::string format_uuid(const UuidBytes &bytes) {
+  const std::array<char, 36> text = canonical_text(bytes);
+  return std::string(text.data(), text.size());
 }
 
 }  // namespace gs

@@ -10,69 +10,42 @@
 // transaction that stamps rows before the initial pull and commits after it.
 // The database must hold the app schema with data, the extension and the
 // seed's reference functions (bench/sql/seed_rpcs.sql).
-#include <libpq-fe.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
-#include <memory>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/connection_options.hpp"
+#include "common/pg_connection.hpp"
+#include "rng.hpp"
+
 namespace {
 
+using gs::convergence::Rng;
+using gs::tools::PgConnection;
+using gs::tools::PgResult;
 using Clock = std::chrono::steady_clock;
 constexpr const char *user_id = "7668f673-d566-9995-175e-f91b5d171945";  // md5('user8')
 const char *const tables[] = {"note", "reference"};
 
-struct Conn {
-  PGconn *pg;
-  Conn() : pg(PQconnectdb("")) {
-    if (PQstatus(pg) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(pg));
-  }
-  ~Conn() { PQfinish(pg); }
-  Conn(const Conn &) = delete;
-  Conn &operator=(const Conn &) = delete;
-};
+// A connection from the libpq environment (PGHOST...).
+PgConnection connect() { return PgConnection::open({}, "genre-sync-convergence"); }
 
-using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
-
-Result exec(Conn &c, const std::string &sql, const std::vector<const char *> &params = {}) {
-  Result r(PQexecParams(c.pg, sql.c_str(), static_cast<int>(params.size()), nullptr, params.data(),
-                        nullptr, nullptr, 0),
-           &PQclear);
-  const auto status = PQresultStatus(r.get());
-  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
-    throw std::runtime_error(sql.substr(0, 60) + ": " + PQresultErrorMessage(r.get()));
-  return r;
-}
-
-std::string value(const Result &r, int row, int col) {
-  return PQgetisnull(r.get(), row, col) ? std::string() : PQgetvalue(r.get(), row, col);
-}
-
-struct Rng {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  int below(int n) { return static_cast<int>(next() % static_cast<std::uint64_t>(n)); }
-};
+// Text value; empty for NULL.
+std::string value(const PgResult &r, int row, int col) { return std::string(r.value(row, col)); }
 
 // Rows are stamped by the database, as the horizon assumes.
 const std::string stamp = "now() AT TIME ZONE 'UTC'";
 
 // One write of a pattern, on a row of `table` the user syncs.
-void write_once(Conn &c, Rng &rng, const std::string &pattern, const char *table) {
+void write_once(PgConnection &c, Rng &rng, const std::string &pattern, const char *table) {
   const bool insert = pattern == "inserts" || (pattern == "mixed" && rng.below(2) == 0);
   const std::string pick_tune =
       "(SELECT id FROM tune WHERE NOT deleted AND genre = ANY (sync_get_effective_genres('" +
@@ -83,33 +56,32 @@ void write_once(Conn &c, Rng &rng, const std::string &pattern, const char *table
                                     ? "id, url, tune_ref, last_modified_at"
                                     : "id, tune_ref, last_modified_at";
     const std::string url = std::string(table) == "reference" ? "'https://example.org', " : "";
-    exec(c, "INSERT INTO " + std::string(table) + " (" + columns +
-                ") VALUES (md5(random()::text)::uuid, " + url + pick_tune + ", " + stamp + ")");
+    c.exec("INSERT INTO " + std::string(table) + " (" + columns +
+           ") VALUES (md5(random()::text)::uuid, " + url + pick_tune + ", " + stamp + ")");
   } else {
-    exec(c, "UPDATE " + std::string(table) + " SET last_modified_at = " + stamp +
-                ", sync_version = sync_version + 1 WHERE id = (SELECT r.id FROM " + table +
-                " r JOIN tune t ON t.id = r.tune_ref WHERE NOT t.deleted AND t.private_for IS NULL"
-                " AND (r.user_ref IS NULL OR r.user_ref = '" +
-                user_id + "') ORDER BY r.id OFFSET " + std::to_string(rng.below(200)) +
-                " LIMIT 1)");
+    c.exec("UPDATE " + std::string(table) + " SET last_modified_at = " + stamp +
+           ", sync_version = sync_version + 1 WHERE id = (SELECT r.id FROM " + table +
+           " r JOIN tune t ON t.id = r.tune_ref WHERE NOT t.deleted AND t.private_for IS NULL"
+           " AND (r.user_ref IS NULL OR r.user_ref = '" +
+           user_id + "') ORDER BY r.id OFFSET " + std::to_string(rng.below(200)) + " LIMIT 1)");
   }
 }
 
 void writer(std::uint64_t seed, const std::string &pattern, std::atomic<bool> &stop,
             std::atomic<int> &errors) {
   try {
-    Conn c;
+    PgConnection c = connect();
     Rng rng{seed};
     while (!stop) {
       // Transactions of several statements that sleep before committing:
       // their rows carry the start time and become visible much later.
-      exec(c, "BEGIN");
+      c.exec("BEGIN");
       for (int i = rng.below(3); i >= 0; --i) write_once(c, rng, pattern, tables[rng.below(2)]);
       // Some outlast the horizon's margin (1 s by default).
       if (pattern == "mixed")
-        exec(c, "SELECT pg_sleep(" +
-                    std::to_string(rng.below(8) == 0 ? 1.5 : rng.below(80) / 1000.0) + ")");
-      exec(c, "COMMIT");
+        c.exec("SELECT pg_sleep(" +
+               std::to_string(rng.below(8) == 0 ? 1.5 : rng.below(80) / 1000.0) + ")");
+      c.exec("COMMIT");
       std::this_thread::sleep_for(std::chrono::milliseconds(rng.below(15)));
     }
   } catch (const std::exception &e) {
@@ -126,7 +98,7 @@ struct Replica {
 // One pull of a table: pages from the stored cursor until has_more is false,
 // bounded by the first page's horizon cursor. Returns the rows delivered;
 // fails if a row comes twice within it.
-int pull(Conn &c, Replica &replica, int table_index, int page_size) {
+int pull(PgConnection &c, Replica &replica, int table_index, int page_size) {
   const std::string sql =
       "SELECT e->>'next_cursor', e->>'has_more', e->>'horizon_cursor', r->>'id',"
       " r->>'last_modified_at' FROM sync_pull($1, $2, NULL, $3, $4, $5) e"
@@ -137,10 +109,10 @@ int pull(Conn &c, Replica &replica, int table_index, int page_size) {
   int delivered = 0;
   for (;;) {
     std::string &cursor = replica.cursor[table_index];
-    Result r = exec(c, sql,
-                    {tables[table_index], user_id, cursor.empty() ? nullptr : cursor.c_str(),
+    const PgResult r =
+        c.exec(sql, {tables[table_index], user_id, cursor.empty() ? nullptr : cursor.c_str(),
                      size.c_str(), until.empty() ? nullptr : until.c_str()});
-    for (int i = 0; i < PQntuples(r.get()); ++i) {
+    for (int i = 0; i < r.rows(); ++i) {
       const std::string id = value(r, i, 3);
       if (id.empty()) continue;
       if (!seen.insert(id).second)
@@ -154,25 +126,25 @@ int pull(Conn &c, Replica &replica, int table_index, int page_size) {
   }
 }
 
-std::map<std::string, std::string> server_set(Conn &c) {
+std::map<std::string, std::string> server_set(PgConnection &c) {
   std::map<std::string, std::string> rows;
   for (const char *table : tables) {
     const std::string fn = std::string("seed.sync_get_user_") +
                            (std::string(table) == "note" ? "notes" : "references");
-    Result r =
-        exec(c, "SELECT id, to_jsonb(last_modified_at) #>> '{}' FROM " + fn + "('" + user_id +
-                    "', sync_get_effective_genres('" + user_id + "'), NULL, 100000000, 0)");
-    for (int i = 0; i < PQntuples(r.get()); ++i)
+    const PgResult r =
+        c.exec("SELECT id, to_jsonb(last_modified_at) #>> '{}' FROM " + fn + "('" + user_id +
+               "', seed.effective_genres('" + user_id + "'), NULL, 100000000, 0)");
+    for (int i = 0; i < r.rows(); ++i)
       rows[std::string(table) + ":" + value(r, i, 0)] = value(r, i, 1);
   }
   return rows;
 }
 
 int run(const std::string &pattern, std::uint64_t seed, int seconds) {
-  Conn client, long_txn;
+  PgConnection client = connect(), long_txn = connect();
   // The long transaction stamps rows before the initial pull starts and
   // commits only after that pull has finished.
-  exec(long_txn, "BEGIN");
+  long_txn.exec("BEGIN");
   Rng long_rng{seed ^ 0xabcdef};
   for (int i = 0; i < 5; ++i) write_once(long_txn, long_rng, "mixed", tables[i % 2]);
 
@@ -192,7 +164,7 @@ int run(const std::string &pattern, std::uint64_t seed, int seconds) {
     ++pulls;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  exec(long_txn, "COMMIT");
+  long_txn.exec("COMMIT");
 
   const auto writers_end = Clock::now() + std::chrono::seconds(seconds);
   while (Clock::now() < writers_end) {

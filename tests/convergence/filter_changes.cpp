@@ -24,7 +24,9 @@
 // the v1 cursor, which docs/protocol.md says a v1 cursor keeps.
 //
 // The database must hold the app schema with genre-sync-datagen's data (its
-// `two-genre-user`), the extension, and `genre_sync.horizon_margin` set low
+// `two-genre-user`), the extension, the seed's reference functions
+// (bench/sql/seed_rpcs.sql: the oracle's effective genres are the seed's
+// seed.effective_genres), and `genre_sync.horizon_margin` set low
 // (10ms) for the database, so waiting for the horizon takes milliseconds.
 //
 // Seen to fail: against main at 88c8307 (sync_pull before filter changes: no
@@ -73,6 +75,7 @@
 // over with both changes' genres.)
 #include "common/connection_options.hpp"
 #include "common/pg_connection.hpp"
+#include "rng.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -89,6 +92,7 @@
 
 namespace {
 
+using gs::convergence::Rng;
 using gs::tools::PgConnection;
 using gs::tools::PgError;
 using gs::tools::PgResult;
@@ -120,18 +124,9 @@ SET client_min_messages = warning;
 CREATE SCHEMA IF NOT EXISTS fc_oracle;
 -- Values a later scenario restores (a tune's old genre, a moved note's id).
 CREATE TABLE IF NOT EXISTS fc_oracle.saved (k text PRIMARY KEY, v text);
+-- The seed's effective genres (bench/sql/seed_rpcs.sql): the reference.
 CREATE OR REPLACE FUNCTION fc_oracle.genres(u uuid) RETURNS text[] LANGUAGE sql STABLE AS $$
-  SELECT coalesce(array_agg(g ORDER BY g COLLATE "C"), '{}') FROM (
-    SELECT s.genre_id AS g FROM public.user_genre_selection s WHERE s.user_id = u
-    UNION
-    SELECT p.genre_default FROM public.playlist p
-     WHERE p.user_ref = u AND NOT p.deleted AND p.genre_default IS NOT NULL
-    UNION
-    SELECT t.genre FROM public.playlist p
-      JOIN public.playlist_tune pt ON pt.playlist_ref = p.playlist_id
-      JOIN public.tune t ON t.id = pt.tune_ref
-     WHERE p.user_ref = u AND NOT p.deleted AND NOT pt.deleted AND NOT t.deleted
-       AND t.genre IS NOT NULL) s $$;
+  SELECT seed.effective_genres(u) $$;
 CREATE OR REPLACE FUNCTION fc_oracle.rows(u uuid)
   RETURNS TABLE (tbl text, id text, lmat text) LANGUAGE sql STABLE AS $$
   WITH g AS (SELECT fc_oracle.genres(u) AS genres),
@@ -833,21 +828,6 @@ bool run_held_horizon(PgConnection &c, const Picks &p, const std::string &name,
 // ---------------------------------------------------------------------------
 // The mixed run: writers make every kind of change at random while the worker
 // syncs; one long transaction stamps early and commits late.
-
-struct Rng {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  int below(int n) { return static_cast<int>(next() % static_cast<std::uint64_t>(n)); }
-  template <class T>
-  const T &of(const std::vector<T> &v) {
-    return v.at(static_cast<std::size_t>(below(static_cast<int>(v.size()))));
-  }
-};
 
 struct Pools {
   std::vector<std::string> tunes, notes, references, genres, playlists;

@@ -1,6 +1,8 @@
-// libFuzzer target: uuid text as the caller check reads a JWT's "sub". A
-// parsed uuid's canonical text parses to the same bytes, with and without
-// hyphens and braces.
+// libFuzzer target: uuid text as the caller check reads a JWT's "sub"
+// (PostgreSQL's input syntax) and as cursors carry it (canonical). A parsed
+// uuid's canonical text parses to the same bytes under both syntaxes, with
+// and without hyphens and braces; the canonical syntax accepts exactly the
+// inputs that equal their own canonical text.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -10,26 +12,22 @@
 
 namespace {
 
-std::string hex(const gs::UuidBytes &bytes, bool hyphens) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (hyphens && (i == 4 || i == 6 || i == 8 || i == 10)) out += '-';
-    out += digits[bytes[i] >> 4];
-    out += digits[bytes[i] & 0xF];
-  }
-  return out;
+std::string without_hyphens(std::string text) {
+  std::erase(text, '-');
+  return text;
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
-  const auto bytes = gs::parse_uuid(std::string_view(reinterpret_cast<const char *>(data), size));
+  const std::string_view input(reinterpret_cast<const char *>(data), size);
+  const auto bytes = gs::parse_uuid(input, gs::UuidSyntax::postgres_input);
+  const auto canonical = gs::parse_uuid(input);
+  if (canonical != (bytes && gs::format_uuid(*bytes) == input ? bytes : std::nullopt)) std::abort();
   if (!bytes) return 0;
-  for (const std::string &text :
-       {hex(*bytes, true), hex(*bytes, false), "{" + hex(*bytes, true) + "}"}) {
-    const auto again = gs::parse_uuid(text);
-    if (!again || *again != *bytes) std::abort();
-  }
+  const std::string text = gs::format_uuid(*bytes);
+  if (gs::parse_uuid(text) != bytes) std::abort();
+  for (const std::string &form : {text, without_hyphens(text), "{" + text + "}"})
+    if (gs::parse_uuid(form, gs::UuidSyntax::postgres_input) != bytes) std::abort();
   return 0;
 }

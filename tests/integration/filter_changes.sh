@@ -21,6 +21,7 @@ fresh_db() {
   dropdb --if-exists "$db" 2>/dev/null
   createdb "$db"
   "$datagen" --scale 1 --create-schema -q -d "$db" >/dev/null
+  psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f bench/sql/seed_rpcs.sql >/dev/null
   psql -X -q -v ON_ERROR_STOP=1 -d "$db" >/dev/null <<SQL
 SET client_min_messages = warning;
 CREATE EXTENSION genre_sync;

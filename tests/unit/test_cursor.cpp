@@ -23,6 +23,22 @@ TEST_CASE("cursors round-trip exactly") {
   }
 }
 
+TEST_CASE("a timestamp's cursor number, 22008 past the range of cursors") {
+  // PostgreSQL's timestamp 0 is 2000-01-01, 946684800 s after 1970.
+  CHECK(gs::cursor_unix_micros(0, "x") == 946684800000000);
+  CHECK(gs::cursor_unix_micros(INT64_MIN, "x") == gs::min_unix_micros);
+  CHECK(gs::cursor_unix_micros(INT64_MAX - 946684800000000, "x") == INT64_MAX);
+  for (std::int64_t beyond : {INT64_MAX - 946684800000000 + 1, std::int64_t{INT64_MAX}}) {
+    try {
+      gs::cursor_unix_micros(beyond, "p_after_timestamp");
+      FAIL("no error");
+    } catch (const gs::Error &e) {
+      CHECK(e.sqlstate() == "22008");
+      CHECK(std::string(e.what()) == "p_after_timestamp is beyond the range of cursors");
+    }
+  }
+}
+
 TEST_CASE("the uuid bytes are read in order") {
   auto cursor = gs::try_parse_cursor("v1:5:" + some_id);
   REQUIRE(cursor);

@@ -8,7 +8,7 @@
 namespace {
 
 const char *const me = "0b2c6f1e-6bd2-4c4e-9a0e-5a0c9a1b2c3d";
-const gs::UuidBytes my_id = *gs::parse_uuid(me);
+const gs::UuidBytes my_id = *gs::parse_uuid(me, gs::UuidSyntax::postgres_input);
 const gs::UuidBytes other_id = *gs::parse_uuid("11111111-2222-3333-4444-555555555555");
 
 // "ok" or the SQLSTATE and message require_request_user throws.

@@ -396,3 +396,20 @@ TEST_CASE("genre queries return one sorted distinct array, never NULL") {
   CHECK_FALSE(contains(playlist, "genre_default"));
   CHECK(contains(playlist, "NOT p.deleted AND NOT pt.deleted AND NOT t.deleted"));
 }
+
+TEST_CASE("the horizon's queries: prepared transactions here, the published horizon") {
+  const std::string prepared = gs::horizon_prepared_query();
+  CHECK(params_of(prepared).empty());
+  CHECK(contains(prepared,
+                 "FROM pg_catalog.pg_prepared_xacts"
+                 " WHERE database OPERATOR(pg_catalog.=) pg_catalog.current_database()"));
+  const std::string published = gs::horizon_published_query("\"s\"");
+  CHECK(params_of(published).empty());
+  CHECK(published == "SELECT horizon FROM \"s\".sync_horizon_publication");
+  // Publishing never moves the horizon back (seen to fail with the publish
+  // query's GREATEST(p.horizon, excluded.horizon) made excluded.horizon).
+  const std::string publish = gs::horizon_publish_query("\"s\"");
+  CHECK(params_of(publish) == std::set<int>{1});
+  CHECK(contains(publish, "INSERT INTO \"s\".sync_horizon_publication AS p"));
+  CHECK(contains(publish, "SET horizon = GREATEST(p.horizon, excluded.horizon)"));
+}

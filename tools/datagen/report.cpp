@@ -3,30 +3,21 @@
 #include "datagen/genre_catalog.hpp"
 #include "datagen/tables.hpp"
 
+#include "core/sync_query.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 
 namespace gs::datagen {
 namespace {
 
-// docs/design.md's effective genres: selections, non-deleted playlists'
-// genre_default, and genres of non-deleted tunes in the user's non-deleted
-// playlist_tune rows.
-constexpr const char *effective_genres_sql = R"sql(
-SELECT u.id, array_to_string(ARRAY(
-    SELECT g FROM (
-        SELECT s.genre_id AS g FROM user_genre_selection s WHERE s.user_id = u.id
-        UNION
-        SELECT p.genre_default FROM playlist p
-         WHERE p.user_ref = u.id AND NOT p.deleted AND p.genre_default IS NOT NULL
-        UNION
-        SELECT t.genre FROM playlist_tune pt
-          JOIN playlist p ON p.playlist_id = pt.playlist_ref
-          JOIN tune t ON t.id = pt.tune_ref
-         WHERE p.user_ref = u.id AND NOT pt.deleted AND NOT t.deleted AND t.genre IS NOT NULL
-    ) genres ORDER BY g COLLATE "C"), ',')
-FROM user_profile u WHERE u.name = $1
-)sql";
+// The user's effective genres (docs/design.md) by the extension's own query
+// (core/sync_query.hpp), on the app tables the connection's search_path
+// finds first, joined by commas.
+std::string effective_genres_sql(const std::string &quoted_schema) {
+  return "SELECT pg_catalog.array_to_string((" +
+         genres_query(GenreSource::effective, quoted_schema) + "), ',')";
+}
 
 // The seed RPCs' filter (first sync: no timestamp), as counts.
 constexpr const char *sync_counts_sql = R"sql(
@@ -80,13 +71,18 @@ std::vector<TableCount> count_tables(tools::PgConnection &conn) {
 NamedUserReport named_user_report(tools::PgConnection &conn, const std::string &name) {
   NamedUserReport report;
   report.name = name;
-  const tools::PgResult user = conn.exec(effective_genres_sql, {name.c_str()});
+  const tools::PgResult user = conn.exec(
+      "SELECT u.id, pg_catalog.quote_ident(pg_catalog.current_schema()) FROM user_profile u"
+      " WHERE u.name = $1",
+      {name.c_str()});
   if (user.rows() != 1) {
     throw tools::PgError("named user '" + name + "' not found in user_profile");
   }
   report.id = user.value(0, 0);
-  report.genres = split_commas(user.value(0, 1));
-  const std::string genres(user.value(0, 1));
+  const std::string genres(
+      conn.exec(effective_genres_sql(std::string(user.value(0, 1))), {report.id.c_str()})
+          .value(0, 0));
+  report.genres = split_commas(genres);
   const tools::PgResult counts = conn.exec(sync_counts_sql, {report.id.c_str(), genres.c_str()});
   report.tunes = to_count(counts.value(0, 0));
   report.notes = to_count(counts.value(0, 1));
