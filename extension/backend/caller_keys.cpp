@@ -83,6 +83,7 @@ void run_split_page(Oid schema, const RowsShape &shape, const RowsArgs &args, De
   // candidates the caller does not all see reads twice as many next time.
   int batch = args.limit;
   while (true) {
+    guarded([] { CHECK_FOR_INTERRUPTS(); });
     keys_args.limit = batch;
     Candidates keys;
     as_owner_of(schema, key_table_name(shape.table), [&] {
