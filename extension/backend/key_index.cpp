@@ -207,9 +207,9 @@ void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args) {
   const bool page = shape.kind == QueryKind::keyset_rows || shape.kind == QueryKind::envelope;
   if (!args.genre_ids || !(page || (!tunes && shape.kind == QueryKind::offset_rows))) return;
   bool in_use = false;
-  // Tunes are read by genre from indexes on tune itself, policies and all.
   bool split = false;
   if (tunes) {
+    // Read by genre from indexes on tune itself, policies and all.
     guarded([&] {
       in_use = fires_always(schema, "tune", tune_triggers) && tune_indexes_valid(schema);
     });

@@ -33,7 +33,8 @@ KeysReader key_reader(Oid schema, SyncTable table);
 bool keys_serve(Oid schema, SyncTable table);
 
 // Whether the shape's plan is fixed by its planner settings (below): a key
-// index access of a page, an envelope or a drop-in. Its one generic plan is
+// index access of a page, an envelope or a drop-in, or the caller's rows of
+// a split page (SplitStep::caller_rows). Its one generic plan is
 // then as good as a custom plan for any parameter values, and planning per
 // call (a third of an empty incremental call's cost) buys nothing.
 bool plan_fixed_by_settings(const RowsShape &shape);
