@@ -523,10 +523,12 @@ GROUP BY d.tbl ORDER BY d.tbl;
 SELECT * FROM pg_temp.scans_grew();
 
 -- Who may not read the keys, or is subject to row security on a table the
--- keys stand in for, reads the app tables: the key index would bypass those
--- policies. A role with the README's grants (none on the key tables) gets
--- its pages; with SELECT on the key tables it reads them; with policies on
--- note or on tune its pages hide exactly what the reference query hides.
+-- keys stand in for, gets its pages' candidates from the keys read as the
+-- extension's owner and its rows from the app tables with its own rights
+-- (key_index_rls tests that split in depth). A role with the README's
+-- grants (none on the key tables) gets its pages through the keys; with
+-- SELECT on the key tables it reads them itself; with policies on note or
+-- on tune its pages hide exactly what the reference query hides.
 CREATE ROLE regress_key_reader;
 GRANT USAGE ON SCHEMA regress, seed TO regress_key_reader;
 GRANT SELECT ON genre, user_profile, tune, note, reference, playlist, playlist_tune,

@@ -18,10 +18,6 @@ GRANT SELECT ON reference, tune, playlist, playlist_tune, user_genre_selection, 
     TO gs_test_no_select;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO gs_test_app, gs_test_no_select;
 
--- auth.uid() of a Supabase-style app.
-CREATE FUNCTION regress.jwt_uid() RETURNS uuid LANGUAGE sql STABLE AS $$
-    SELECT (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')::uuid
-$$;
 
 ALTER TABLE note ENABLE ROW LEVEL SECURITY;
 ALTER TABLE reference ENABLE ROW LEVEL SECURITY;
@@ -181,7 +177,6 @@ ALTER TABLE tune DISABLE ROW LEVEL SECURITY;
 ALTER TABLE playlist DISABLE ROW LEVEL SECURITY;
 ALTER TABLE playlist_tune DISABLE ROW LEVEL SECURITY;
 ALTER TABLE user_genre_selection DISABLE ROW LEVEL SECURITY;
-DROP FUNCTION regress.jwt_uid();
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM gs_test_app, gs_test_no_select;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM gs_test_app, gs_test_no_select;
 REVOKE USAGE ON SCHEMA regress, seed FROM gs_test_app, gs_test_no_select;

@@ -46,8 +46,9 @@ const char *const tune_key_indexes[] = {"genre_sync_tune_genre_key_idx",
 
 // The key index bypasses the row security of the rows' and the tunes'
 // tables, and reading it takes SELECT on it: without that privilege, or with
-// row security in force for the caller on either table, the page reads the
-// app tables, where both apply. PostgreSQL calls: runs inside guarded().
+// row security in force for the caller on either table, the caller may not
+// read it (its pages read the owner's candidates, or the app tables).
+// PostgreSQL calls: runs inside guarded().
 bool caller_sees_what_keys_show(Oid schema, SyncTable table, const char *key_table) {
   const Oid keys_relid = get_relname_relid(key_table, schema);
   if (!OidIsValid(keys_relid) ||
@@ -157,15 +158,20 @@ void set_planner_setting(const char *name, const char *value) {
 
 }  // namespace
 
-bool keys_serve(Oid schema, SyncTable table) {
-  if (table == SyncTable::tune) return false;
-  bool in_use = false;
+KeysReader key_reader(Oid schema, SyncTable table) {
+  if (table == SyncTable::tune) return KeysReader::nobody;
+  KeysReader reader = KeysReader::nobody;
   guarded([&] {
-    in_use = fires_always(schema, "tune", tune_triggers) &&
-             fires_always(schema, table_name(table), row_table_triggers) &&
-             caller_sees_what_keys_show(schema, table, key_table_name(table));
+    if (fires_always(schema, "tune", tune_triggers) &&
+        fires_always(schema, table_name(table), row_table_triggers))
+      reader = caller_sees_what_keys_show(schema, table, key_table_name(table)) ? KeysReader::caller
+                                                                                : KeysReader::owner;
   });
-  return in_use;
+  return reader;
+}
+
+bool keys_serve(Oid schema, SyncTable table) {
+  return key_reader(schema, table) == KeysReader::caller;
 }
 
 Datum key_index_names_function(FunctionCallInfo fcinfo) {
@@ -195,13 +201,21 @@ void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args) {
   const bool page = shape.kind == QueryKind::keyset_rows || shape.kind == QueryKind::envelope;
   if (!args.genre_ids || !(page || (!tunes && shape.kind == QueryKind::offset_rows))) return;
   bool in_use = false;
-  if (tunes)
+  bool split = false;
+  if (tunes) {
+    // Read by genre from indexes on tune itself, policies and all.
     guarded([&] {
       in_use = fires_always(schema, "tune", tune_triggers) && tune_indexes_valid(schema);
     });
-  else
-    in_use = keys_serve(schema, shape.table);
+  } else {
+    const KeysReader reader = key_reader(schema, shape.table);
+    // The owner's candidates serve pages; a drop-in's offset counts the
+    // rows the caller sees, which the keys cannot tell.
+    split = reader == KeysReader::owner;
+    in_use = reader == KeysReader::caller || (split && page);
+  }
   if (!in_use) return;
+  if (split) shape.split = SplitStep::owner_keys;
   if (const std::optional<DistinctGenres> genres = distinct_genres(*args.genre_ids)) {
     shape.access = RowsAccess::keys_by_genre;
     shape.genre_streams = genres->count;
@@ -212,7 +226,7 @@ void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args) {
     // merge-join keys and rows where that is safe; the drop-ins fetch only
     // their page's rows, by id, past the offset.
     bool merge = false;
-    if (page) guarded([&] { merge = time_order_is_by_key(schema, shape.table); });
+    if (page && !split) guarded([&] { merge = time_order_is_by_key(schema, shape.table); });
     shape.access = merge ? RowsAccess::keys_by_time_merged : RowsAccess::keys_by_time;
   }
 }
@@ -220,23 +234,30 @@ void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args) {
 bool plan_fixed_by_settings(const RowsShape &shape) {
   // Bounds read all of a user's keys, or a sample, and sort them: the
   // planner's own choice.
-  return shape.access != RowsAccess::app_tables && shape.kind != QueryKind::bounds &&
-         shape.kind != QueryKind::bounds_sampled;
+  return (shape.access != RowsAccess::app_tables || shape.split == SplitStep::caller_rows) &&
+         shape.kind != QueryKind::bounds && shape.kind != QueryKind::bounds_sampled;
 }
 
 int apply_planner_settings(const RowsShape &shape) {
   if (!plan_fixed_by_settings(shape)) return 0;
   const int nest_level = NewGUCNestLevel();
+  // Their costs are those of whole scans cut by LIMIT; JIT would compile
+  // for the whole scan.
+  set_planner_setting("jit", "off");
+  set_planner_setting("max_parallel_workers_per_gather", "0");
+  set_planner_setting("enable_hashjoin", "off");
+  if (shape.split == SplitStep::caller_rows) {
+    // Each candidate's row and tune by primary key, in a nested loop, and
+    // the few found sorted: never a walk of the table in time order
+    // filtered by the candidates.
+    set_planner_setting("enable_mergejoin", "off");
+    return nest_level;
+  }
   // Ordered index scans all the way up to LIMIT: no hash join, no sort, no
   // parallel gather; then the one join that keeps the order and reads only
   // as far as needed: the merge join of keys and rows both in key order, or
   // a nested loop fetching each key's row by id.
-  set_planner_setting("enable_hashjoin", "off");
   set_planner_setting("enable_sort", "off");
-  set_planner_setting("max_parallel_workers_per_gather", "0");
-  // Their costs are those of whole scans cut by LIMIT; JIT would compile
-  // for the whole scan.
-  set_planner_setting("jit", "off");
   set_planner_setting(
       shape.access == RowsAccess::keys_by_time_merged ? "enable_nestloop" : "enable_mergejoin",
       "off");

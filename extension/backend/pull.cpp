@@ -20,6 +20,7 @@ extern "C" {
 #include "backend/horizon.hpp"
 #include "backend/jsonb_object.hpp"
 #include "backend/key_index.hpp"
+#include "backend/owner_rights.hpp"
 #include "backend/plan_cache.hpp"
 #include "backend/rows_query.hpp"
 #include "backend/settings.hpp"
@@ -64,28 +65,10 @@ Datum genre_array(const std::vector<std::string> &genres) {
 // Runs fn with the rights of sync_move's owner (the extension's): the
 // table names users, so no role is granted it, and the moves are read
 // apart from the app's rows, which are always read with the caller's
-// rights. fn runs PostgreSQL calls through guarded().
+// rights.
 template <typename Fn>
 void as_moves_owner(Oid schema, Fn &&fn) {
-  Oid saved_user = InvalidOid;
-  int saved_context = 0;
-  guarded([&] {
-    GetUserIdAndSecContext(&saved_user, &saved_context);
-    HeapTuple rel =
-        SearchSysCache1(RELOID, ObjectIdGetDatum(get_relname_relid("sync_move", schema)));
-    if (!HeapTupleIsValid(rel)) elog(ERROR, "genre_sync's table sync_move is missing");
-    const Oid owner = reinterpret_cast<Form_pg_class>(GETSTRUCT(rel))->relowner;
-    ReleaseSysCache(rel);
-    SetUserIdAndSecContext(
-        owner, saved_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
-  });
-  try {
-    fn();
-  } catch (...) {
-    guarded([&] { SetUserIdAndSecContext(saved_user, saved_context); });
-    throw;
-  }
-  guarded([&] { SetUserIdAndSecContext(saved_user, saved_context); });
+  as_owner_of(schema, "sync_move", fn);
 }
 
 Datum unix_timestamp(std::int64_t unix_micros) {

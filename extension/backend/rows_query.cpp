@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "backend/caller_keys.hpp"
 #include "backend/fence.hpp"
 #include "backend/key_index.hpp"
 #include "backend/plan_cache.hpp"
@@ -25,11 +26,18 @@ std::optional<Datum> if_given(bool given, Datum value) {
 }  // namespace
 
 void run_rows_query(Oid schema, const RowsShape &shape, const RowsArgs &args, DestReceiver *dest) {
+  if (shape.split == SplitStep::owner_keys)
+    run_split_page(schema, shape, args, dest);
+  else
+    run_rows_step(schema, shape, args, dest);
+}
+
+void run_rows_step(Oid schema, const RowsShape &shape, const RowsArgs &args, DestReceiver *dest) {
   const Oid bound_type = shape.bound_type == BoundType::timestamp ? TIMESTAMPOID : TIMESTAMPTZOID;
-  Oid argtypes[rows_param_count] = {UUIDOID,      TEXTARRAYOID, bound_type,   UUIDOID,
-                                    bound_type,   UUIDOID,      INT4OID,      INT4OID,
-                                    TIMESTAMPOID, INT4OID,      FLOAT4OID,    TEXTARRAYOID,
-                                    UUIDARRAYOID, UUIDARRAYOID, UUIDARRAYOID, UUIDARRAYOID};
+  Oid argtypes[rows_param_count] = {
+      UUIDOID,      TEXTARRAYOID, bound_type,   UUIDOID,      bound_type,  UUIDOID,
+      INT4OID,      INT4OID,      TIMESTAMPOID, INT4OID,      FLOAT4OID,   TEXTARRAYOID,
+      UUIDARRAYOID, UUIDARRAYOID, UUIDARRAYOID, UUIDARRAYOID, UUIDARRAYOID};
   SPIPlanPtr plan = kept_plan(
       schema, query_slot(shape), rows_param_count, argtypes,
       [&] { return rows_query(shape, quoted_schema_name(schema)); },
@@ -59,6 +67,7 @@ void run_rows_query(Oid schema, const RowsShape &shape, const RowsArgs &args, De
     set_param(params, param_seen_tunes, args.seen_tunes, argtypes[13]);
     set_param(params, param_moved_rows, args.moved_rows, argtypes[14]);
     set_param(params, param_seen_rows, args.seen_rows, argtypes[15]);
+    set_param(params, param_candidate_ids, args.candidate_ids, argtypes[16]);
 
     SPIExecuteOptions options;
     std::memset(&options, 0, sizeof options);

@@ -20,10 +20,16 @@ struct RowsArgs {
   float sample_percent = 100;
   // A filter change (QueryKind::change): uuid[] and text[] values.
   std::optional<Datum> change_genres, moved_tunes, seen_tunes, moved_rows, seen_rows;
+  std::optional<Datum> candidate_ids;  // SplitStep::caller_rows: uuid[]
 };
 
 // Requires an SPI connection. Rows go to dest, or to SPI_tuptable when dest
-// is nullptr.
+// is nullptr. A SplitStep::owner_keys shape runs as a split page
+// (backend/caller_keys.hpp).
 void run_rows_query(Oid schema, const RowsShape &shape, const RowsArgs &args, DestReceiver *dest);
+
+// The shape's one query, with the current user's rights: run_rows_query,
+// and each step of a split page.
+void run_rows_step(Oid schema, const RowsShape &shape, const RowsArgs &args, DestReceiver *dest);
 
 }  // namespace gs::backend

@@ -109,12 +109,17 @@ std::string tunes_by_genre(const RowsShape &shape, const std::string &schema) {
 // itself, its offset skipped over keys alone, index-only, and only the
 // page's rows fetched. A key row is the row's key and its tune's filter
 // columns as of the same transaction, so the filter is read from the key.
+// SplitStep::owner_keys: the page's keys alone, in key order, up to LIMIT.
 std::string keyed_rows(const RowsShape &shape, const std::string &schema) {
   const bool offset = shape.kind == QueryKind::offset_rows;
   const bool bounds = shape.kind == QueryKind::bounds || shape.kind == QueryKind::bounds_sampled;
   if (shape.kind != QueryKind::keyset_rows && shape.kind != QueryKind::envelope && !offset &&
       !bounds)
     throw std::logic_error("the key index serves pages and bounds only");
+  const bool keys_alone = shape.split == SplitStep::owner_keys;
+  if (keys_alone && (offset || bounds || shape.table == SyncTable::tune ||
+                     shape.access == RowsAccess::keys_by_time_merged))
+    throw std::logic_error("the owner reads a note or reference page's keys by time or by genre");
   if (shape.table == SyncTable::tune) return tunes_by_genre(shape, schema);
   const std::string table = table_name(shape.table);
   const std::string keys = schema + "." + key_table_name(shape.table) + " k";
@@ -130,6 +135,7 @@ std::string keyed_rows(const RowsShape &shape, const std::string &schema) {
   // (a key the triggers missed must not put a row out of order), in a form
   // no index serves.
   auto join_rows = [&](const std::string &key_query) {
+    if (keys_alone) return key_query;
     return "SELECT r.* FROM (" + key_query + ") s JOIN " + schema + "." + table +
            " r ON r.id OPERATOR(pg_catalog.=) s.id"
            " AND r.last_modified_at IS NOT DISTINCT FROM s.last_modified_at"
@@ -181,9 +187,12 @@ std::string keyed_rows(const RowsShape &shape, const std::string &schema) {
   const std::string streams =
       genre_streams(shape, "SELECT k.last_modified_at, k.id FROM " + keys, "k", "k.tune_live AND ",
                     own_rows + key_bounds(shape, "k") + stream_order);
-  if (offset)
+  // The owner's keys are merged here, up to LIMIT; the rows' query below
+  // merges the streams' rows itself.
+  if (offset || keys_alone)
     return join_rows("SELECT m.last_modified_at, m.id FROM (" + streams +
-                     ") m ORDER BY m.last_modified_at, m.id" + page);
+                     ") m ORDER BY m.last_modified_at, m.id" +
+                     (offset ? page : " LIMIT " + rows_param(param_limit)));
   return join_rows(streams);
 }
 
@@ -191,8 +200,19 @@ std::string keyed_rows(const RowsShape &shape, const std::string &schema) {
 std::string filtered_rows(const RowsShape &shape, const std::string &schema) {
   if (shape.access != RowsAccess::app_tables) return keyed_rows(shape, schema);
   const std::string row = shape.table == SyncTable::tune ? "t" : "r";
-  std::string sql =
-      "SELECT " + row + ".* FROM " + schema + "." + table_name(shape.table) + " " + row;
+  std::string sql = "SELECT " + row + ".* FROM ";
+  if (shape.split == SplitStep::caller_rows) {
+    // Each candidate's row by primary key, then everything below as for any
+    // other caller: the rows are those of this very query over the whole
+    // table that are among the candidates.
+    if (shape.table == SyncTable::tune ||
+        (shape.kind != QueryKind::keyset_rows && shape.kind != QueryKind::envelope))
+      throw std::logic_error("the candidates' rows are those of a note or reference page");
+    sql += "pg_catalog.unnest(" + rows_param(param_candidate_ids) + ") c(id) JOIN ";
+  }
+  sql += schema + "." + table_name(shape.table) + " " + row;
+  if (shape.split == SplitStep::caller_rows)
+    sql += " ON " + row + ".id OPERATOR(pg_catalog.=) c.id";
   if (shape.table != SyncTable::tune)
     sql += " JOIN " + schema + ".tune t ON t.id OPERATOR(pg_catalog.=) r.tune_ref";
   sql += " WHERE " + genre_filter("t");
@@ -302,6 +322,7 @@ int query_slot(const RowsShape &shape) {
   slot = slot * 2 + static_cast<int>(shape.bound_type);
   slot = slot * 2 + (shape.first_sync ? 1 : 0);
   slot = slot * rows_access_variants + access_index(shape);
+  slot = slot * 3 + static_cast<int>(shape.split);
   return slot;
 }
 
@@ -345,6 +366,11 @@ std::string rows_query(const RowsShape &shape, const std::string &schema) {
     throw std::logic_error("offset paging takes only an after timestamp");
 
   if (shape.kind == QueryKind::change) return change_rows(shape, schema);
+  if (shape.split == SplitStep::owner_keys) {
+    if (shape.access == RowsAccess::app_tables)
+      throw std::logic_error("the owner reads keys, never rows");
+    return keyed_rows(shape, schema);  // the keys, up to LIMIT already
+  }
   const std::string rows = filtered_rows(shape, schema);
   switch (shape.kind) {
     case QueryKind::offset_rows:

@@ -51,8 +51,9 @@ enum RowsParam {
   param_seen_tunes,      // uuid[]: those of them that were the user's to see before
   param_moved_rows,      // uuid[]: the table's notes or references that moved
   param_seen_rows,       // uuid[]: those of them that were the user's to see before
+  param_candidate_ids,   // uuid[]: SplitStep::caller_rows, the candidates' ids
 };
-inline constexpr int rows_param_count = param_seen_rows;
+inline constexpr int rows_param_count = param_candidate_ids;
 
 // How a keyset or envelope query on note or reference reaches its rows. The
 // key index (extension/sql/1.1--1.2/10_key_index.sql) holds, per row, its
@@ -65,6 +66,18 @@ enum class RowsAccess {
                         // (last_modified_at, id) index, walking both once
   keys_by_genre,        // one ordered key stream per genre and one of the user's private
                         // tunes, merged, each key's row fetched by id
+};
+// A caller the key index may not serve directly (row security in force on
+// the rows' table or on tune, or no SELECT on the key tables) gets it in two
+// steps, repeated until the page is full (backend/caller_keys.hpp): the
+// candidates' keys with the extension owner's rights, then the candidates'
+// rows with the caller's, through the app tables' own query.
+enum class SplitStep {
+  none,         // one query, all of it with the caller's rights
+  owner_keys,   // keys_by_time or keys_by_genre: the keys (last_modified_at, id) of
+                // the filter's rows in key order, up to LIMIT; no row is read
+  caller_rows,  // app_tables: the query of the app tables, policies and all, over
+                // the candidates' ids ($17) alone
 };
 // Users with more genres than this read the keys by time: past it, the
 // merged streams cost more than filtering keys that are mostly the user's.
@@ -81,6 +94,7 @@ struct RowsShape {
   // Tunes: leave out deleted tunes although the page has an after bound (a
   // first sync's later pages; without an after bound they are always left out).
   bool first_sync = false;
+  SplitStep split = SplitStep::none;
 };
 
 enum class GenreSource { effective, playlist_tunes };
@@ -88,7 +102,7 @@ enum class GenreSource { effective, playlist_tunes };
 // Dense numbering of every kept plan, for a fixed-size plan cache: the rows
 // shapes first, then the queries of fixed text.
 inline constexpr int rows_access_variants = 3 + (max_genre_streams + 1);
-inline constexpr int rows_slot_count = 3 * 7 * 3 * 3 * 2 * 2 * rows_access_variants;
+inline constexpr int rows_slot_count = 3 * 7 * 3 * 3 * 2 * 2 * rows_access_variants * 3;
 enum FixedSlot {
   effective_genres_slot = rows_slot_count,
   playlist_tune_genres_slot,

@@ -222,3 +222,8 @@ EXCEPTION WHEN OTHERS THEN
     RETURN SQLSTATE || ': ' || SQLERRM;
 END
 $$;
+
+-- auth.uid() of a Supabase-style app, for row-level security policies.
+CREATE FUNCTION regress.jwt_uid() RETURNS uuid LANGUAGE sql STABLE AS $$
+    SELECT (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')::uuid
+$$;

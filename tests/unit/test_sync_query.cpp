@@ -36,6 +36,13 @@ std::set<int> params_of(const std::string &sql) {
 
 TEST_CASE("every query shape has its own plan slot") {
   std::set<int> slots;
+  auto insert = [&](RowsShape shape) {
+    for (auto split :
+         {gs::SplitStep::none, gs::SplitStep::owner_keys, gs::SplitStep::caller_rows}) {
+      shape.split = split;
+      slots.insert(gs::query_slot(shape));
+    }
+  };
   for (auto table : all_tables)
     for (auto kind :
          {QueryKind::offset_rows, QueryKind::keyset_rows, QueryKind::envelope, QueryKind::checksum,
@@ -44,15 +51,14 @@ TEST_CASE("every query shape has its own plan slot") {
         for (auto until : all_bounds)
           for (auto type : {BoundType::timestamptz, BoundType::timestamp})
             for (bool first : {false, true}) {
-              slots.insert(gs::query_slot(RowsShape{table, kind, after, until, type,
-                                                    gs::RowsAccess::app_tables, 0, first}));
+              insert(
+                  RowsShape{table, kind, after, until, type, gs::RowsAccess::app_tables, 0, first});
               for (auto by_time :
                    {gs::RowsAccess::keys_by_time, gs::RowsAccess::keys_by_time_merged})
-                slots.insert(
-                    gs::query_slot(RowsShape{table, kind, after, until, type, by_time, 0, first}));
+                insert(RowsShape{table, kind, after, until, type, by_time, 0, first});
               for (int n = 0; n <= gs::max_genre_streams; ++n)
-                slots.insert(gs::query_slot(RowsShape{table, kind, after, until, type,
-                                                      gs::RowsAccess::keys_by_genre, n, first}));
+                insert(RowsShape{table, kind, after, until, type, gs::RowsAccess::keys_by_genre, n,
+                                 first});
             }
   CHECK(slots.size() == static_cast<std::size_t>(gs::rows_slot_count));
   CHECK(*slots.begin() == 0);
@@ -219,6 +225,67 @@ TEST_CASE(
                  "FROM app.sync_key_reference k TABLESAMPLE BERNOULLI ($11) REPEATABLE (0) WHERE"));
   CHECK_FALSE(contains(sample_sql, "app.reference"));
   CHECK_FALSE(contains(sample_sql, "LATERAL"));
+}
+
+TEST_CASE("key index, split: the owner reads the page's keys alone, the caller their rows") {
+  RowsShape keys{SyncTable::note,
+                 QueryKind::envelope,
+                 BoundKind::timestamp_and_id,
+                 BoundKind::none,
+                 BoundType::timestamp,
+                 gs::RowsAccess::keys_by_genre,
+                 2,
+                 false,
+                 gs::SplitStep::owner_keys};
+  const std::string by_genre = gs::rows_query(keys, "app");
+  CHECK(by_genre.rfind("SELECT m.last_modified_at, m.id FROM ((SELECT k.last_modified_at, k.id "
+                       "FROM app.sync_key_note k WHERE k.tune_live AND k.genre "
+                       "OPERATOR(pg_catalog.=) ($2)[1] AND",
+                       0) == 0);
+  CHECK(contains(by_genre, ") m ORDER BY m.last_modified_at, m.id LIMIT $7"));
+  // No row, no tune, no envelope: keys only.
+  CHECK_FALSE(contains(by_genre, "app.note"));
+  CHECK_FALSE(contains(by_genre, "app.tune"));
+  CHECK_FALSE(contains(by_genre, "jsonb"));
+  keys.access = gs::RowsAccess::keys_by_time;
+  keys.genre_streams = 0;
+  const std::string by_time = gs::rows_query(keys, "app");
+  CHECK(by_time.rfind("SELECT k.last_modified_at, k.id FROM app.sync_key_note k WHERE", 0) == 0);
+  CHECK(contains(by_time, "ORDER BY k.last_modified_at, k.id LIMIT $7"));
+  CHECK(contains(by_time, "k.last_modified_at OPERATOR(pg_catalog.<) $9"));
+  CHECK_FALSE(contains(by_time, "app.note"));
+
+  // The caller's rows: the app tables' envelope query, over the candidates.
+  RowsShape rows{SyncTable::note, QueryKind::envelope, BoundKind::timestamp_and_id, BoundKind::none,
+                 BoundType::timestamp};
+  const std::string whole = gs::rows_query(rows, "app");
+  rows.split = gs::SplitStep::caller_rows;
+  const std::string split = gs::rows_query(rows, "app");
+  const std::string from = "FROM app.note r JOIN";
+  const std::string from_candidates =
+      "FROM pg_catalog.unnest($17) c(id) JOIN app.note r ON r.id OPERATOR(pg_catalog.=) c.id JOIN";
+  REQUIRE(contains(whole, from));
+  std::string expected = whole;
+  expected.replace(expected.find(from), from.size(), from_candidates);
+  CHECK(split == expected);
+
+  for (auto kind : {QueryKind::offset_rows, QueryKind::bounds, QueryKind::checksum})
+    CHECK_THROWS_AS(gs::rows_query({SyncTable::note, kind, BoundKind::none, BoundKind::none,
+                                    BoundType::timestamp, gs::RowsAccess::keys_by_time, 0, false,
+                                    gs::SplitStep::owner_keys},
+                                   "app"),
+                    std::logic_error);
+  CHECK_THROWS_AS(
+      gs::rows_query({SyncTable::note, QueryKind::keyset_rows, BoundKind::none, BoundKind::none,
+                      BoundType::timestamp, gs::RowsAccess::keys_by_time_merged, 0, false,
+                      gs::SplitStep::owner_keys},
+                     "app"),
+      std::logic_error);
+  CHECK_THROWS_AS(gs::rows_query({SyncTable::tune, QueryKind::keyset_rows, BoundKind::none,
+                                  BoundKind::none, BoundType::timestamp, gs::RowsAccess::app_tables,
+                                  0, false, gs::SplitStep::caller_rows},
+                                 "app"),
+                  std::logic_error);
 }
 
 TEST_CASE("the key index serves only pages and bounds") {
