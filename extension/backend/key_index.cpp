@@ -178,10 +178,6 @@ std::optional<DistinctGenres> distinct_genres(Datum array) {
   return result;
 }
 
-void set_planner_setting(const char *name, const char *value) {
-  set_config_option(name, value, PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-}
-
 }  // namespace
 
 bool keys_serve(Oid schema, SyncTable table) {
@@ -221,36 +217,6 @@ void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args) {
     if (page) guarded([&] { merge = time_order_is_by_key(schema, shape.table); });
     shape.access = merge ? RowsAccess::keys_by_time_merged : RowsAccess::keys_by_time;
   }
-}
-
-bool plan_fixed_by_settings(const RowsShape &shape) {
-  // Bounds read all of a user's keys, or a sample, and sort them: the
-  // planner's own choice.
-  return shape.access != RowsAccess::app_tables && shape.kind != QueryKind::bounds &&
-         shape.kind != QueryKind::bounds_sampled;
-}
-
-int apply_planner_settings(const RowsShape &shape) {
-  if (!plan_fixed_by_settings(shape)) return 0;
-  const int nest_level = NewGUCNestLevel();
-  // Ordered index scans all the way up to LIMIT: no hash join, no sort, no
-  // parallel gather; then the one join that keeps the order and reads only
-  // as far as needed: the merge join of keys and rows both in key order, or
-  // a nested loop fetching each key's row by id.
-  set_planner_setting("enable_hashjoin", "off");
-  set_planner_setting("enable_sort", "off");
-  set_planner_setting("max_parallel_workers_per_gather", "0");
-  // Their costs are those of whole scans cut by LIMIT; JIT would compile
-  // for the whole scan.
-  set_planner_setting("jit", "off");
-  set_planner_setting(
-      shape.access == RowsAccess::keys_by_time_merged ? "enable_nestloop" : "enable_mergejoin",
-      "off");
-  return nest_level;
-}
-
-void restore_planner_settings(int nest_level) {
-  if (nest_level != 0) AtEOXact_GUC(true, nest_level);
 }
 
 }  // namespace gs::backend
