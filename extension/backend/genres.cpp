@@ -11,6 +11,7 @@ extern "C" {
 #include "backend/caller_identity.hpp"
 #include "backend/fence.hpp"
 #include "backend/plan_cache.hpp"
+#include "backend/relation_facts.hpp"
 #include "core/error.hpp"
 #include "core/identity_check.hpp"
 #include "core/page_args.hpp"
@@ -25,11 +26,11 @@ namespace {
 // security may be shown fewer, and an empty or partial filter would tell a
 // worker to remove the user's rows. That is a misconfiguration: an error.
 void require_genre_sources_visible(Oid schema, Datum user_id) {
+  const AppRelations &r = app_relations(schema);
   bool under_row_security = false;
   guarded([&] {
-    for (const char *name : {"user_genre_selection", "playlist", "playlist_tune", "tune"})
-      if (check_enable_rls(get_relname_relid(name, schema), InvalidOid, true) == RLS_ENABLED)
-        under_row_security = true;
+    for (const Oid relid : {r.user_genre_selection, r.playlist, r.playlist_tune, r.tune})
+      if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED) under_row_security = true;
   });
   if (under_row_security && !request_is_user(user_id))
     throw Error(sqlstate::insufficient_privilege,

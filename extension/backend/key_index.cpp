@@ -1,12 +1,14 @@
 #include "backend/key_index.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <optional>
 #include <string_view>
 #include <vector>
 
 #include "backend/fence.hpp"
+#include "backend/relation_facts.hpp"
 
 extern "C" {
 #include "access/htup_details.h"
@@ -35,14 +37,12 @@ const char *const row_table_triggers[] = {
     "genre_sync_key_index_truncate"};
 const char *const tune_triggers[] = {"genre_sync_key_index"};
 
-// PostgreSQL calls: runs inside guarded().
+// PostgreSQL calls: runs inside guarded(), with the table locked
+// (app_relations).
 template <std::size_t N>
-bool fires_always(Oid schema, const char *table, const char *const (&names)[N]) {
-  const Oid relid = get_relname_relid(table, schema);
+bool fires_always(Oid relid, const char *const (&names)[N]) {
   if (!OidIsValid(relid)) return false;
-  // The lock is the one the page's query takes anyway; it keeps the
-  // triggers as they are until the transaction ends.
-  Relation rel = table_open(relid, AccessShareLock);
+  Relation rel = table_open(relid, NoLock);
   std::size_t found = 0;
   if (const TriggerDesc *desc = rel->trigdesc)
     for (const char *name : names)
@@ -60,20 +60,21 @@ bool fires_always(Oid schema, const char *table, const char *const (&names)[N]) 
 // tables, and reading it takes SELECT on it: without that privilege, or with
 // row security in force for the caller on either table, the page reads the
 // app tables, where both apply. PostgreSQL calls: runs inside guarded().
-bool caller_sees_what_keys_show(Oid schema, SyncTable table, const char *key_table) {
-  const Oid keys_relid = get_relname_relid(key_table, schema);
+bool caller_sees_what_keys_show(const AppRelations &relations, SyncTable table) {
+  const Oid keys_relid = key_relation_of(relations, table);
   if (!OidIsValid(keys_relid) ||
       pg_class_aclcheck(keys_relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
     return false;
-  for (const char *name : {table_name(table), "tune"})
-    if (check_enable_rls(get_relname_relid(name, schema), InvalidOid, true) == RLS_ENABLED)
-      return false;
+  for (const Oid relid : {relation_of(relations, table), relations.tune})
+    if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED) return false;
   return true;
 }
 
-// The key index's two indexes on tune are built and valid. PostgreSQL
-// calls: runs inside guarded().
-bool tune_indexes_valid(Oid schema) {
+// The key index's two indexes on tune are built and valid. `lasting`: the
+// answer holds for every later transaction too, until the catalogs change.
+// PostgreSQL calls: runs inside guarded().
+bool tune_indexes_valid(Oid schema, bool &lasting) {
+  lasting = true;
   for (const char *name : {"genre_sync_tune_genre_key_idx", "genre_sync_tune_private_key_idx"}) {
     const Oid index = get_relname_relid(name, schema);
     if (!OidIsValid(index)) return false;
@@ -82,6 +83,7 @@ bool tune_indexes_valid(Oid schema) {
     const Form_pg_index form = reinterpret_cast<Form_pg_index>(GETSTRUCT(tuple));
     // As the planner: an index built where HOT chains were broken serves
     // only snapshots that cannot see those chains' older rows.
+    if (form->indcheckxmin) lasting = false;
     const bool usable =
         form->indisvalid && form->indisready && form->indislive &&
         (!form->indcheckxmin ||
@@ -108,12 +110,11 @@ bool is_btree(Oid index) {
 // in that order, and a plan merging on that column only rescans, for every
 // key, the run of rows that share its timestamp. PostgreSQL calls: runs
 // inside guarded().
-bool time_order_is_by_key(Oid schema, SyncTable table) {
-  const Oid relid = get_relname_relid(table_name(table), schema);
+bool time_order_is_by_key(Oid relid) {
   if (!OidIsValid(relid)) return false;
   const AttrNumber ts = get_attnum(relid, "last_modified_at");
   const AttrNumber id = get_attnum(relid, "id");
-  Relation rel = table_open(relid, AccessShareLock);
+  Relation rel = table_open(relid, NoLock);
   List *indexes = RelationGetIndexList(rel);
   table_close(rel, NoLock);
   bool by_key = false, by_time_alone = false;
@@ -178,15 +179,64 @@ std::optional<DistinctGenres> distinct_genres(Datum array) {
   return result;
 }
 
+// What the catalogs say of the key index, kept for one catalog generation
+// (backend/relation_facts.hpp): -1 not known yet. What depends on the
+// caller (privilege, row security) is checked on every call.
+struct KeyIndexFacts {
+  std::uint64_t generation = 0;
+  Oid schema = InvalidOid;
+  signed char triggers[3];     // per SyncTable: its key index triggers fire ALWAYS
+  signed char tune_indexes;    // the key index's indexes on tune serve any snapshot
+  signed char time_by_key[3];  // per SyncTable: time_order_is_by_key
+};
+KeyIndexFacts facts;
+
+KeyIndexFacts &current_facts(Oid schema) {
+  if (facts.generation != catalog_generation() || facts.schema != schema) {
+    facts.generation = catalog_generation();
+    facts.schema = schema;
+    facts.tune_indexes = -1;
+    for (int i = 0; i < 3; ++i) facts.triggers[i] = facts.time_by_key[i] = -1;
+  }
+  return facts;
+}
+
+// PostgreSQL calls: runs inside guarded().
+bool triggers_fire(const AppRelations &relations, SyncTable table) {
+  signed char &known = current_facts(relations.schema).triggers[static_cast<int>(table)];
+  if (known < 0)
+    known = table == SyncTable::tune
+                ? fires_always(relations.tune, tune_triggers)
+                : fires_always(relation_of(relations, table), row_table_triggers);
+  return known > 0;
+}
+
+// PostgreSQL calls: runs inside guarded().
+bool tune_indexes_serve(const AppRelations &relations) {
+  signed char &known = current_facts(relations.schema).tune_indexes;
+  if (known >= 0) return known > 0;
+  bool lasting = true;
+  const bool valid = tune_indexes_valid(relations.schema, lasting);
+  if (lasting) known = valid;
+  return valid;
+}
+
+// PostgreSQL calls: runs inside guarded().
+bool time_by_key(const AppRelations &relations, SyncTable table) {
+  signed char &known = current_facts(relations.schema).time_by_key[static_cast<int>(table)];
+  if (known < 0) known = time_order_is_by_key(relation_of(relations, table));
+  return known > 0;
+}
+
 }  // namespace
 
 bool keys_serve(Oid schema, SyncTable table) {
   if (table == SyncTable::tune) return false;
+  const AppRelations &relations = app_relations(schema, table);
   bool in_use = false;
   guarded([&] {
-    in_use = fires_always(schema, "tune", tune_triggers) &&
-             fires_always(schema, table_name(table), row_table_triggers) &&
-             caller_sees_what_keys_show(schema, table, key_table_name(table));
+    in_use = triggers_fire(relations, SyncTable::tune) && triggers_fire(relations, table) &&
+             caller_sees_what_keys_show(relations, table);
   });
   return in_use;
 }
@@ -197,12 +247,14 @@ void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args) {
   const bool page = shape.kind == QueryKind::keyset_rows || shape.kind == QueryKind::envelope;
   if (!args.genre_ids || !(page || (!tunes && shape.kind == QueryKind::offset_rows))) return;
   bool in_use = false;
-  if (tunes)
+  if (tunes) {
+    const AppRelations &relations = app_relations(schema, SyncTable::tune);
     guarded([&] {
-      in_use = fires_always(schema, "tune", tune_triggers) && tune_indexes_valid(schema);
+      in_use = triggers_fire(relations, SyncTable::tune) && tune_indexes_serve(relations);
     });
-  else
+  } else {
     in_use = keys_serve(schema, shape.table);
+  }
   if (!in_use) return;
   if (const std::optional<DistinctGenres> genres = distinct_genres(*args.genre_ids)) {
     shape.access = RowsAccess::keys_by_genre;
@@ -214,7 +266,10 @@ void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args) {
     // merge-join keys and rows where that is safe; the drop-ins fetch only
     // their page's rows, by id, past the offset.
     bool merge = false;
-    if (page) guarded([&] { merge = time_order_is_by_key(schema, shape.table); });
+    if (page) {
+      const AppRelations &relations = app_relations(schema, shape.table);
+      guarded([&] { merge = time_by_key(relations, shape.table); });
+    }
     shape.access = merge ? RowsAccess::keys_by_time_merged : RowsAccess::keys_by_time;
   }
 }

@@ -1,6 +1,9 @@
 #include "backend/plan_choice.hpp"
 
+#include <cstdint>
 #include <cstring>
+#include <string>
+#include <string_view>
 
 extern "C" {
 #include "catalog/pg_statistic.h"
@@ -11,6 +14,7 @@ extern "C" {
 }
 
 #include "backend/fence.hpp"
+#include "backend/relation_facts.hpp"
 
 namespace gs::backend {
 
@@ -61,6 +65,38 @@ double genre_share(Oid tune_relid, Datum genres) {
   return share;
 }
 
+// The last genres' share, kept for one catalog generation (new statistics
+// start a new one): a worker asks with the same genres call after call.
+struct LastShare {
+  std::uint64_t generation = 0;
+  Oid tune_relid = InvalidOid;
+  std::string genres;  // the text[]'s bytes
+  double share = -1;
+};
+LastShare last_share;
+
+double cached_genre_share(Oid tune_relid, Datum genres) {
+  const char *bytes = nullptr;
+  std::size_t length = 0;
+  guarded([&] {
+    const ArrayType *array = DatumGetArrayTypeP(genres);
+    bytes = reinterpret_cast<const char *>(array);
+    length = VARSIZE(array);
+  });
+  const std::string_view key(bytes, length);
+  if (last_share.generation == catalog_generation() && last_share.tune_relid == tune_relid &&
+      last_share.genres == key)
+    return last_share.share;
+  double share = -1;
+  const std::uint64_t generation = catalog_generation();
+  guarded([&] { share = genre_share(tune_relid, genres); });
+  last_share.generation = generation;
+  last_share.tune_relid = tune_relid;
+  last_share.genres.assign(key);
+  last_share.share = share;
+  return share;
+}
+
 }  // namespace
 
 bool plan_fixed_by_settings(const RowsShape &shape) {
@@ -76,9 +112,8 @@ PlanChoice choose_plan(Oid tune_relid, const RowsShape &shape, const RowsArgs &a
                     shape.kind == QueryKind::offset_rows;
   if (!page || shape.access != RowsAccess::app_tables) return PlanChoice::automatic;
   if (!args.genre_ids || !OidIsValid(tune_relid)) return PlanChoice::custom;
-  double share = -1;
-  guarded([&] { share = genre_share(tune_relid, *args.genre_ids); });
-  return share >= by_time_min_share ? PlanChoice::by_time : PlanChoice::custom;
+  return cached_genre_share(tune_relid, *args.genre_ids) >= by_time_min_share ? PlanChoice::by_time
+                                                                              : PlanChoice::custom;
 }
 
 PlannerSettings current_planner_settings() {

@@ -5,6 +5,7 @@
 #include "backend/fence.hpp"
 #include "backend/plan_cache.hpp"
 #include "backend/plan_choice.hpp"
+#include "backend/relation_facts.hpp"
 
 namespace gs::backend {
 
@@ -72,9 +73,7 @@ void run_rows_query(Oid schema, const RowsShape &shape, const RowsArgs &args, De
       plan_fixed_by_settings(shape) ? CURSOR_OPT_GENERIC_PLAN : 0);
   std::optional<Datum> horizon;
   if (args.horizon) horizon = TimestampGetDatum(*args.horizon);
-  Oid tune_relid = InvalidOid;
-  guarded([&] { tune_relid = get_relname_relid("tune", schema); });
-  const PlanChoice choice = choose_plan(tune_relid, shape, args);
+  const PlanChoice choice = choose_plan(app_relations(schema).tune, shape, args);
   const PlannerSettings saved = current_planner_settings();
 
   // The settings hold for this query's run only, its planning included (a
