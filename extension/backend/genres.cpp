@@ -1,9 +1,11 @@
 #include "backend/genres.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 extern "C" {
+#include "common/md5.h"
 #include "utils/rls.h"
 }
 
@@ -67,18 +69,48 @@ Datum filter_genres(Oid schema, const std::optional<Datum> &given, Datum user_id
   return given ? *given : user_genres(schema, GenreSource::effective, user_id);
 }
 
-NormalizedGenres normalize_genres(Oid schema, Datum genres) {
-  Oid argtypes[] = {TEXTARRAYOID};
-  SPIPlanPtr plan =
-      kept_plan(schema, genre_normalize_slot, 1, argtypes, [] { return genres_normalize_query(); });
-  NormalizedGenres result{};
+// In C++ rather than a query of its own: one SPI round trip less per
+// sync_pull call. Distinct, without NULLs, in byte order (the "C"
+// collation's); the hash is the md5 of the genres joined by newlines.
+NormalizedGenres normalize_genres(Datum genres) {
+  Datum *elements = nullptr;
+  bool *nulls = nullptr;
+  int count = 0;
   guarded([&] {
-    Datum values[] = {genres};
-    if (SPI_execute_plan(plan, values, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
-      elog(ERROR, "normalizing the genres failed");
-    bool isnull = false;
-    result.array = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-    result.hash = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+    deconstruct_array(DatumGetArrayTypeP(genres), TEXTOID, -1, false, TYPALIGN_INT, &elements,
+                      &nulls, &count);
+    for (int i = 0; i < count; ++i)
+      if (!nulls[i]) elements[i] = PointerGetDatum(DatumGetTextPP(elements[i]));
+  });
+  std::vector<std::string> list;
+  list.reserve(count);
+  for (int i = 0; i < count; ++i)
+    if (!nulls[i]) {
+      const text *genre = reinterpret_cast<const text *>(DatumGetPointer(elements[i]));
+      list.emplace_back(VARDATA_ANY(genre), VARSIZE_ANY_EXHDR(genre));
+    }
+  // std::string compares as unsigned bytes, as the "C" collation does.
+  std::sort(list.begin(), list.end());
+  list.erase(std::unique(list.begin(), list.end()), list.end());
+  std::string joined;
+  for (const std::string &genre : list) {
+    if (&genre != &list.front()) joined += '\n';
+    joined += genre;
+  }
+  NormalizedGenres result{};
+  const char *data = joined.data();
+  const std::size_t length = joined.size();
+  guarded([&] {
+    char *hash = static_cast<char *>(palloc(2 * MD5_DIGEST_LENGTH + 1));
+    const char *why = nullptr;
+    if (!pg_md5_hash(data, length, hash, &why)) elog(ERROR, "md5 of the genres failed: %s", why);
+    result.hash = hash;
+    Datum *texts = static_cast<Datum *>(palloc(sizeof(Datum) * (list.size() + 1)));
+    for (std::size_t i = 0; i < list.size(); ++i)
+      texts[i] = PointerGetDatum(
+          cstring_to_text_with_len(list[i].data(), static_cast<int>(list[i].size())));
+    result.array = PointerGetDatum(
+        construct_array(texts, static_cast<int>(list.size()), TEXTOID, -1, false, TYPALIGN_INT));
   });
   return result;
 }

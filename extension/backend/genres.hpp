@@ -24,7 +24,7 @@ struct NormalizedGenres {
   Datum array;
   const char *hash;
 };
-NormalizedGenres normalize_genres(Oid schema, Datum genres);
+NormalizedGenres normalize_genres(Datum genres);
 
 // The elements of a text[] without NULLs.
 std::vector<std::string> genre_list(Datum array);

@@ -119,7 +119,7 @@ Datum partition_bounds_function(FunctionCallInfo fcinfo) {
   guarded([&] { InitMaterializedSRF(fcinfo, 0); });
   spi_connect();
   const NormalizedGenres genres =
-      normalize_genres(schema, filter_genres(schema, given_genres, args.user_id));
+      normalize_genres(filter_genres(schema, given_genres, args.user_id));
   args.genre_ids = genres.array;
   const Horizon horizon = safe_horizon(schema);
   args.horizon = horizon.value;

@@ -221,7 +221,7 @@ Datum pull_function(FunctionCallInfo fcinfo) {
   MemoryContext result_context = CurrentMemoryContext;
   spi_connect();
   const NormalizedGenres genres =
-      normalize_genres(schema, filter_genres(schema, call.genre_ids, call.user_id));
+      normalize_genres(filter_genres(schema, call.genre_ids, call.user_id));
   const std::vector<std::string> genres_now = genre_list(genres.array);
   const Horizon horizon = safe_horizon(schema);
 

@@ -403,14 +403,6 @@ std::string genres_query(GenreSource source, const std::string &schema) {
          sources + ") g(genre)";
 }
 
-std::string genres_normalize_query() {
-  return "SELECT s.a, pg_catalog.md5(pg_catalog.array_to_string(s.a, E'\\n')) FROM"
-         " (SELECT COALESCE(pg_catalog.array_agg(DISTINCT g COLLATE \"C\" ORDER BY g COLLATE "
-         "\"C\"),"
-         " '{}'::pg_catalog.text[]) FROM pg_catalog.unnest($1::pg_catalog.text[]) g"
-         " WHERE g IS NOT NULL) s(a)";
-}
-
 std::string moves_window_query(const std::string &schema) {
   return "SELECT m.table_name OPERATOR(pg_catalog.=) 'tune', m.id, CASE m.table_name WHEN 'tune' "
          "THEN"

@@ -92,7 +92,6 @@ inline constexpr int rows_slot_count = 3 * 7 * 3 * 3 * 2 * 2 * rows_access_varia
 enum FixedSlot {
   effective_genres_slot = rows_slot_count,
   playlist_tune_genres_slot,
-  genre_normalize_slot,
   moves_probe_slot,
   moves_window_slot,
   horizon_prepared_slot,
@@ -116,9 +115,6 @@ SyncTable parse_table(std::string_view name, const char *arg);
 std::string rows_query(const RowsShape &shape, const std::string &quoted_schema);
 // Returns one text[] value ($1 = user id): sorted in "C" order, distinct, never NULL.
 std::string genres_query(GenreSource source, const std::string &quoted_schema);
-// ($1 text[]) -> the array sorted in "C" order, distinct, without NULLs, and
-// the md5 of its elements joined by newlines: the envelope's genres_hash.
-std::string genres_normalize_query();
 // ($1, $2 timestamp) -> whether any row moved at or after $1 and before $2
 // (extension/sql/1.2--1.3/10_moves.sql): one index probe.
 std::string moves_probe_query(const std::string &quoted_schema);
