@@ -69,54 +69,9 @@ Datum filter_genres(Oid schema, const std::optional<Datum> &given, Datum user_id
   return given ? *given : user_genres(schema, GenreSource::effective, user_id);
 }
 
-// In C++ rather than a query of its own: one SPI round trip less per
-// sync_pull call. Distinct, without NULLs, in byte order (the "C"
-// collation's); the hash is the md5 of the genres joined by newlines.
-NormalizedGenres normalize_genres(Datum genres) {
-  Datum *elements = nullptr;
-  bool *nulls = nullptr;
-  int count = 0;
-  guarded([&] {
-    deconstruct_array(DatumGetArrayTypeP(genres), TEXTOID, -1, false, TYPALIGN_INT, &elements,
-                      &nulls, &count);
-    for (int i = 0; i < count; ++i)
-      if (!nulls[i]) elements[i] = PointerGetDatum(DatumGetTextPP(elements[i]));
-  });
-  std::vector<std::string> list;
-  list.reserve(count);
-  for (int i = 0; i < count; ++i)
-    if (!nulls[i]) {
-      const text *genre = reinterpret_cast<const text *>(DatumGetPointer(elements[i]));
-      list.emplace_back(VARDATA_ANY(genre), VARSIZE_ANY_EXHDR(genre));
-    }
-  // std::string compares as unsigned bytes, as the "C" collation does.
-  std::sort(list.begin(), list.end());
-  list.erase(std::unique(list.begin(), list.end()), list.end());
-  std::string joined;
-  for (const std::string &genre : list) {
-    if (&genre != &list.front()) joined += '\n';
-    joined += genre;
-  }
-  NormalizedGenres result{};
-  const char *data = joined.data();
-  const std::size_t length = joined.size();
-  guarded([&] {
-    char *hash = static_cast<char *>(palloc(2 * MD5_DIGEST_LENGTH + 1));
-    const char *why = nullptr;
-    if (!pg_md5_hash(data, length, hash, &why)) elog(ERROR, "md5 of the genres failed: %s", why);
-    result.hash = hash;
-    Datum *texts = static_cast<Datum *>(palloc(sizeof(Datum) * (list.size() + 1)));
-    for (std::size_t i = 0; i < list.size(); ++i)
-      texts[i] = PointerGetDatum(
-          cstring_to_text_with_len(list[i].data(), static_cast<int>(list[i].size())));
-    result.array = PointerGetDatum(
-        construct_array(texts, static_cast<int>(list.size()), TEXTOID, -1, false, TYPALIGN_INT));
-  });
-  return result;
-}
-
-// The genres of a text[] without NULLs, as C++ strings. Array elements
-// are never toasted on their own, so reading them cannot ereport.
+// The genres of a text[] without NULLs, as C++ strings. The C++ containers
+// stay outside guarded(): a PostgreSQL error unwinds by longjmp, which would
+// skip their destructors.
 std::vector<std::string> genre_list(Datum array) {
   Datum *elements = nullptr;
   bool *nulls = nullptr;
@@ -124,14 +79,59 @@ std::vector<std::string> genre_list(Datum array) {
   guarded([&] {
     deconstruct_array(DatumGetArrayTypeP(array), TEXTOID, -1, false, TYPALIGN_INT, &elements,
                       &nulls, &count);
+    for (int i = 0; i < count; ++i)
+      if (!nulls[i]) elements[i] = PointerGetDatum(DatumGetTextPP(elements[i]));
   });
   std::vector<std::string> genres;
   genres.reserve(count);
-  for (int i = 0; i < count; ++i) {
-    const text *genre = reinterpret_cast<const text *>(DatumGetPointer(elements[i]));
-    genres.emplace_back(VARDATA_ANY(genre), VARSIZE_ANY_EXHDR(genre));
-  }
+  for (int i = 0; i < count; ++i)
+    if (!nulls[i]) {
+      const text *genre = reinterpret_cast<const text *>(DatumGetPointer(elements[i]));
+      genres.emplace_back(VARDATA_ANY(genre), VARSIZE_ANY_EXHDR(genre));
+    }
   return genres;
+}
+
+std::vector<std::string> distinct_genre_list(Datum array) {
+  std::vector<std::string> genres = genre_list(array);
+  // std::string compares as unsigned bytes, as the "C" collation does.
+  std::sort(genres.begin(), genres.end());
+  genres.erase(std::unique(genres.begin(), genres.end()), genres.end());
+  return genres;
+}
+
+Datum genre_array(const std::vector<std::string> &genres) {
+  Datum array = (Datum)0;
+  guarded([&] {
+    Datum *elements = static_cast<Datum *>(palloc(sizeof(Datum) * (genres.size() + 1)));
+    for (std::size_t i = 0; i < genres.size(); ++i)
+      elements[i] = PointerGetDatum(
+          cstring_to_text_with_len(genres[i].data(), static_cast<int>(genres[i].size())));
+    array = PointerGetDatum(construct_array(elements, static_cast<int>(genres.size()), TEXTOID, -1,
+                                            false, TYPALIGN_INT));
+  });
+  return array;
+}
+
+// In C++ rather than a query of its own: one SPI round trip less per
+// sync_pull call.
+NormalizedGenres normalize_genres(Datum genres) {
+  const std::vector<std::string> list = distinct_genre_list(genres);
+  std::string joined;
+  for (const std::string &genre : list) {
+    if (&genre != &list.front()) joined += '\n';
+    joined += genre;
+  }
+  NormalizedGenres result{genre_array(list), nullptr};
+  const char *data = joined.data();
+  const std::size_t length = joined.size();
+  guarded([&] {
+    char *hash = static_cast<char *>(palloc(2 * MD5_DIGEST_LENGTH + 1));
+    const char *why = nullptr;
+    if (!pg_md5_hash(data, length, hash, &why)) elog(ERROR, "md5 of the genres failed: %s", why);
+    result.hash = hash;
+  });
+  return result;
 }
 
 Datum genres_function(FunctionCallInfo fcinfo, GenreSource source) {

@@ -26,8 +26,11 @@ struct NormalizedGenres {
 };
 NormalizedGenres normalize_genres(Datum genres);
 
-// The elements of a text[] without NULLs.
+// The elements of a text[] without NULLs; distinct and in "C" order; and
+// such a list as a text[] (in the current memory context).
 std::vector<std::string> genre_list(Datum array);
+std::vector<std::string> distinct_genre_list(Datum array);
+Datum genre_array(const std::vector<std::string> &genres);
 
 Datum genres_function(FunctionCallInfo fcinfo, GenreSource source);
 

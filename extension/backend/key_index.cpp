@@ -1,13 +1,13 @@
 #include "backend/key_index.hpp"
 
-#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <optional>
-#include <string_view>
+#include <string>
 #include <vector>
 
 #include "backend/fence.hpp"
+#include "backend/genres.hpp"
 #include "backend/relation_facts.hpp"
 
 extern "C" {
@@ -147,36 +147,10 @@ struct DistinctGenres {
 };
 
 // The array's distinct non-NULL elements, or nullopt past max_genre_streams.
-// The C++ containers stay outside guarded(): a PostgreSQL error unwinds by
-// longjmp, which would skip their destructors.
 std::optional<DistinctGenres> distinct_genres(Datum array) {
-  Datum *elems = nullptr;
-  bool *nulls = nullptr;
-  int n = 0;
-  guarded([&] {
-    deconstruct_array(DatumGetArrayTypeP(array), TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls,
-                      &n);
-    for (int i = 0; i < n; ++i)
-      if (!nulls[i]) elems[i] = PointerGetDatum(DatumGetTextPP(elems[i]));
-  });
-  std::vector<std::string_view> genres;
-  for (int i = 0; i < n; ++i)
-    if (!nulls[i]) {
-      const text *t = reinterpret_cast<const text *>(DatumGetPointer(elems[i]));
-      genres.emplace_back(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-    }
-  std::sort(genres.begin(), genres.end());
-  genres.erase(std::unique(genres.begin(), genres.end()), genres.end());
+  const std::vector<std::string> genres = distinct_genre_list(array);
   if (genres.size() > static_cast<std::size_t>(max_genre_streams)) return std::nullopt;
-  DistinctGenres result{0, static_cast<int>(genres.size())};
-  Datum distinct[max_genre_streams];
-  guarded([&] {
-    for (int i = 0; i < result.count; ++i)
-      distinct[i] = PointerGetDatum(cstring_to_text_with_len(genres[i].data(), genres[i].size()));
-    result.array =
-        PointerGetDatum(construct_array(distinct, result.count, TEXTOID, -1, false, TYPALIGN_INT));
-  });
-  return result;
+  return DistinctGenres{genre_array(genres), static_cast<int>(genres.size())};
 }
 
 // What the catalogs say of the key index, kept for one catalog generation
