@@ -18,10 +18,12 @@
 -- whatever the value, signed_in_as_u2 and trusted_no_more were "ok".
 SET TimeZone = 'UTC';
 BEGIN;
+CREATE FUNCTION pg_temp.same_pages() RETURNS boolean LANGUAGE sql AS $$
+    SELECT regress.page('notes', regress.u(1), '{irish,scottish}', NULL, NULL, 1000)
+           = regress.ref_page('notes', regress.u(1), '{irish,scottish}', NULL, NULL, 1000)
+$$;
 SELECT count(*) AS key_tables FROM sync_enable_key_index();
-SELECT regress.page('notes', regress.u(1), '{irish,scottish}', NULL, NULL, 1000)
-       = regress.ref_page('notes', regress.u(1), '{irish,scottish}', NULL, NULL, 1000)
-       AS same_with_key_index;
+SELECT pg_temp.same_pages() AS same_with_key_index;
 
 -- The table replaced by another of the same name, without the key index's
 -- triggers, holding one more note: pages read the new table, by the app
@@ -33,14 +35,10 @@ INSERT INTO note (id, tune_ref, note_text, last_modified_at)
 SELECT '00000000-0000-4000-8000-00000000c0de', t.id, 'written to the new table', '2023-06-01'
 FROM tune t WHERE t.genre = 'irish' AND t.private_for IS NULL AND NOT t.deleted
 ORDER BY t.id LIMIT 1;
-SELECT regress.page('notes', regress.u(1), '{irish,scottish}', NULL, NULL, 1000)
-       = regress.ref_page('notes', regress.u(1), '{irish,scottish}', NULL, NULL, 1000)
-       AS same_after_new_table;
+SELECT pg_temp.same_pages() AS same_after_new_table;
 DROP TABLE note;
 ALTER TABLE note_before RENAME TO note;
-SELECT regress.page('notes', regress.u(1), '{irish,scottish}', NULL, NULL, 1000)
-       = regress.ref_page('notes', regress.u(1), '{irish,scottish}', NULL, NULL, 1000)
-       AS same_with_key_index_again;
+SELECT pg_temp.same_pages() AS same_with_key_index_again;
 
 -- One of the key index's triggers disabled: a note written now has no key,
 -- so pages must stop reading the key index.
@@ -49,9 +47,7 @@ INSERT INTO note (id, tune_ref, note_text, last_modified_at)
 SELECT '00000000-0000-4000-8000-00000000c0df', t.id, 'written without its key', '2023-06-02'
 FROM tune t WHERE t.genre = 'scottish' AND t.private_for IS NULL AND NOT t.deleted
 ORDER BY t.id LIMIT 1;
-SELECT regress.page('notes', regress.u(1), '{irish,scottish}', NULL, NULL, 1000)
-       = regress.ref_page('notes', regress.u(1), '{irish,scottish}', NULL, NULL, 1000)
-       AS same_after_trigger_disabled;
+SELECT pg_temp.same_pages() AS same_after_trigger_disabled;
 SELECT '00000000-0000-4000-8000-00000000c0df' IN
        (SELECT id FROM sync_notes_page(regress.u(1), '{irish,scottish}', p_limit => 10000))
        AS new_note_served;
