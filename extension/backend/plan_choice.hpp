@@ -24,9 +24,10 @@ enum class PlanChoice {
 // The choice for a page, envelope or drop-in over the app tables: a user
 // whose genres hold most of the catalogue (tune.genre's statistics) finds a
 // page's rows within the next few in key order, so the ordered walk that
-// stops at LIMIT is right at every position and is kept; a user of few
-// genres needs a plan for this call's genres and position, as the plain SQL
-// peer gets. PostgreSQL calls inside; needs tune's relid.
+// stops at LIMIT is right at every position and is kept, as it is for a page
+// so small that the walk reads only a few hundred rows; a user of few genres
+// asking for more needs a plan for this call's genres and position, as the
+// plain SQL peer gets. PostgreSQL calls inside; needs tune's relid.
 PlanChoice choose_plan(Oid tune_relid, const RowsShape &shape, const RowsArgs &args);
 
 // The planner's settings that matter here, as plain values: set for the
