@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstring>
 #include <exception>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "backend/fence.hpp"
 #include "core/identity_check.hpp"
@@ -31,9 +33,44 @@ bool check_trusted_roles(char **newval, void **, GucSource) {
   return false;
 }
 
+// The setting's names, parsed again only when its value changes (a SET in
+// the session, a reload).
+struct ParsedRoles {
+  bool parsed = false;
+  std::string text;
+  std::vector<std::string> names;
+};
+ParsedRoles roles;
+
 bool role_is_trusted(std::string_view role) {
-  const auto names = parse_role_list(trusted_roles != nullptr ? trusted_roles : "");
-  return std::find(names.begin(), names.end(), role) != names.end();
+  const std::string_view text = trusted_roles != nullptr ? trusted_roles : "";
+  if (!roles.parsed || roles.text != text) {
+    roles.names = parse_role_list(text);
+    roles.text.assign(text);
+    roles.parsed = true;
+  }
+  return std::find(roles.names.begin(), roles.names.end(), role) != roles.names.end();
+}
+
+// The claims of the last request.jwt.claims seen: a gateway sets the same
+// value for every call of a request, and a worker's requests repeat it.
+// Only a value that parsed is kept; a malformed one fails every time.
+struct ParsedClaims {
+  bool parsed = false;
+  std::string text;
+  JwtClaims claims;
+};
+ParsedClaims last_claims;
+
+const JwtClaims &claims_of(const RequestIdentity &request, JwtClaims &legacy) {
+  if (request.claims.empty()) return legacy = request_claims(request);
+  if (!last_claims.parsed || last_claims.text != request.claims) {
+    last_claims.parsed = false;
+    last_claims.claims = request_claims(request);
+    last_claims.text.assign(request.claims);
+    last_claims.parsed = true;
+  }
+  return last_claims.claims;
 }
 
 std::string_view or_empty(const char *text) { return text != nullptr ? text : ""; }
@@ -85,14 +122,16 @@ void require_caller_may_act_for(Datum user_id) {
     is_superuser = superuser_arg(role_id);
   });
   if (is_superuser || role_is_trusted(role)) return;
-  require_request_user(request, uuid_bytes(user_id), role);
+  JwtClaims legacy;
+  require_claims_user(claims_of(request, legacy), uuid_bytes(user_id), role);
 }
 
 bool request_is_user(Datum user_id) {
   const RequestIdentity request = read_request();
   if (!carries_identity(request)) return false;
   try {
-    require_request_user(request, uuid_bytes(user_id), "");
+    JwtClaims legacy;
+    require_claims_user(claims_of(request, legacy), uuid_bytes(user_id), "");
     return true;
   } catch (const Error &) {
     return false;

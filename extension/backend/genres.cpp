@@ -1,5 +1,6 @@
 #include "backend/genres.hpp"
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,7 @@ extern "C" {
 #include "backend/caller_identity.hpp"
 #include "backend/fence.hpp"
 #include "backend/plan_cache.hpp"
+#include "backend/relation_facts.hpp"
 #include "core/error.hpp"
 #include "core/genre_list.hpp"
 #include "core/identity_check.hpp"
@@ -28,11 +30,11 @@ namespace {
 // security may be shown fewer, and an empty or partial filter would tell a
 // worker to remove the user's rows. That is a misconfiguration: an error.
 void require_genre_sources_visible(Oid schema, Datum user_id) {
+  const AppRelations &r = app_relations(schema);
   bool under_row_security = false;
   guarded([&] {
-    for (const char *name : {"user_genre_selection", "playlist", "playlist_tune", "tune"})
-      if (check_enable_rls(get_relname_relid(name, schema), InvalidOid, true) == RLS_ENABLED)
-        under_row_security = true;
+    for (const Oid relid : {r.user_genre_selection, r.playlist, r.playlist_tune, r.tune})
+      if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED) under_row_security = true;
   });
   if (under_row_security && !request_is_user(user_id))
     throw Error(sqlstate::insufficient_privilege,
@@ -73,14 +75,8 @@ NormalizedGenres normalize_genres(Datum genres) {
   std::vector<std::string_view> list = genre_views(genres);
   normalize_genre_list(list);
   const std::string hash_input = genres_hash_input(list);
-  NormalizedGenres result{};
+  NormalizedGenres result{genre_array(list), nullptr};
   guarded([&] {
-    Datum *normalized = static_cast<Datum *>(palloc(sizeof(Datum) * (list.size() + 1)));
-    for (std::size_t i = 0; i < list.size(); ++i)
-      normalized[i] = PointerGetDatum(
-          cstring_to_text_with_len(list[i].data(), static_cast<int>(list[i].size())));
-    result.array = PointerGetDatum(construct_array(normalized, static_cast<int>(list.size()),
-                                                   TEXTOID, -1, false, TYPALIGN_INT));
     char *hash = static_cast<char *>(palloc(MD5_PASSWD_LEN));
     const char *failure = nullptr;
     if (!pg_md5_hash(hash_input.data(), hash_input.size(), hash, &failure))
@@ -90,8 +86,8 @@ NormalizedGenres normalize_genres(Datum genres) {
   return result;
 }
 
-// Array elements are never toasted on their own, so reading them cannot
-// ereport.
+// Views of the elements' memory (detoasted in the current memory context
+// where they were compressed).
 std::vector<std::string_view> genre_views(Datum array) {
   Datum *elements = nullptr;
   bool *nulls = nullptr;
@@ -99,6 +95,8 @@ std::vector<std::string_view> genre_views(Datum array) {
   guarded([&] {
     deconstruct_array(DatumGetArrayTypeP(array), TEXTOID, -1, false, TYPALIGN_INT, &elements,
                       &nulls, &count);
+    for (int i = 0; i < count; ++i)
+      if (!nulls[i]) elements[i] = PointerGetDatum(DatumGetTextPP(elements[i]));
   });
   std::vector<std::string_view> genres;
   genres.reserve(count);
@@ -113,6 +111,23 @@ std::vector<std::string_view> genre_views(Datum array) {
 std::vector<std::string> genre_list(Datum array) {
   const std::vector<std::string_view> views = genre_views(array);
   return {views.begin(), views.end()};
+}
+
+Datum genre_array(const std::vector<std::string_view> &genres) {
+  Datum array = (Datum)0;
+  guarded([&] {
+    Datum *elements = static_cast<Datum *>(palloc(sizeof(Datum) * (genres.size() + 1)));
+    for (std::size_t i = 0; i < genres.size(); ++i)
+      elements[i] = PointerGetDatum(
+          cstring_to_text_with_len(genres[i].data(), static_cast<int>(genres[i].size())));
+    array = PointerGetDatum(construct_array(elements, static_cast<int>(genres.size()), TEXTOID, -1,
+                                            false, TYPALIGN_INT));
+  });
+  return array;
+}
+
+Datum genre_array(const std::vector<std::string> &genres) {
+  return genre_array(std::vector<std::string_view>(genres.begin(), genres.end()));
 }
 
 Datum genres_function(FunctionCallInfo fcinfo, GenreSource source) {

@@ -31,6 +31,9 @@ NormalizedGenres normalize_genres(Datum genres);
 // copies.
 std::vector<std::string_view> genre_views(Datum array);
 std::vector<std::string> genre_list(Datum array);
+// Genres as a text[] (in the current memory context).
+Datum genre_array(const std::vector<std::string_view> &genres);
+Datum genre_array(const std::vector<std::string> &genres);
 
 Datum genres_function(FunctionCallInfo fcinfo, GenreSource source);
 

@@ -1,12 +1,15 @@
 #include "backend/key_index.hpp"
 
+#include <cstdint>
 #include <cstring>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "backend/fence.hpp"
 #include "backend/genres.hpp"
+#include "backend/relation_facts.hpp"
 #include "backend/triggers.hpp"
 #include "core/genre_list.hpp"
 
@@ -49,20 +52,21 @@ const char *const tune_key_indexes[] = {"genre_sync_tune_genre_key_idx",
 // row security in force for the caller on either table, the caller may not
 // read it (its pages read the owner's candidates, or the app tables).
 // PostgreSQL calls: runs inside guarded().
-bool caller_sees_what_keys_show(Oid schema, SyncTable table, const char *key_table) {
-  const Oid keys_relid = get_relname_relid(key_table, schema);
+bool caller_sees_what_keys_show(const AppRelations &relations, SyncTable table) {
+  const Oid keys_relid = key_relation_of(relations, table);
   if (!OidIsValid(keys_relid) ||
       pg_class_aclcheck(keys_relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
     return false;
-  for (const char *name : {table_name(table), "tune"})
-    if (check_enable_rls(get_relname_relid(name, schema), InvalidOid, true) == RLS_ENABLED)
-      return false;
+  for (const Oid relid : {relation_of(relations, table), relations.tune})
+    if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED) return false;
   return true;
 }
 
-// The key index's two indexes on tune are built and valid. PostgreSQL
-// calls: runs inside guarded().
-bool tune_indexes_valid(Oid schema) {
+// The key index's two indexes on tune are built and valid. `lasting`: the
+// answer holds for every later transaction too, until the catalogs change.
+// PostgreSQL calls: runs inside guarded().
+bool tune_indexes_valid(Oid schema, bool &lasting) {
+  lasting = true;
   for (const char *name : tune_key_indexes) {
     const Oid index = get_relname_relid(name, schema);
     if (!OidIsValid(index)) return false;
@@ -71,6 +75,7 @@ bool tune_indexes_valid(Oid schema) {
     const Form_pg_index form = reinterpret_cast<Form_pg_index>(GETSTRUCT(tuple));
     // As the planner: an index built where HOT chains were broken serves
     // only snapshots that cannot see those chains' older rows.
+    if (form->indcheckxmin) lasting = false;
     const bool usable =
         form->indisvalid && form->indisready && form->indislive &&
         (!form->indcheckxmin ||
@@ -97,12 +102,11 @@ bool is_btree(Oid index) {
 // in that order, and a plan merging on that column only rescans, for every
 // key, the run of rows that share its timestamp. PostgreSQL calls: runs
 // inside guarded().
-bool time_order_is_by_key(Oid schema, SyncTable table) {
-  const Oid relid = get_relname_relid(table_name(table), schema);
+bool time_order_is_by_key(Oid relid) {
   if (!OidIsValid(relid)) return false;
   const AttrNumber ts = get_attnum(relid, "last_modified_at");
   const AttrNumber id = get_attnum(relid, "id");
-  Relation rel = table_open(relid, AccessShareLock);
+  Relation rel = table_open(relid, NoLock);
   List *indexes = RelationGetIndexList(rel);
   table_close(rel, NoLock);
   bool by_key = false, by_time_alone = false;
@@ -135,37 +139,72 @@ struct DistinctGenres {
 };
 
 // The array's distinct non-NULL elements, or nullopt past max_genre_streams.
-// The C++ containers stay outside guarded(): a PostgreSQL error unwinds by
-// longjmp, which would skip their destructors.
 std::optional<DistinctGenres> distinct_genres(Datum array) {
   std::vector<std::string_view> genres = genre_views(array);
   normalize_genre_list(genres);
   if (genres.size() > static_cast<std::size_t>(max_genre_streams)) return std::nullopt;
-  DistinctGenres result{0, static_cast<int>(genres.size())};
-  Datum distinct[max_genre_streams];
-  guarded([&] {
-    for (int i = 0; i < result.count; ++i)
-      distinct[i] = PointerGetDatum(cstring_to_text_with_len(genres[i].data(), genres[i].size()));
-    result.array =
-        PointerGetDatum(construct_array(distinct, result.count, TEXTOID, -1, false, TYPALIGN_INT));
-  });
-  return result;
+  return DistinctGenres{genre_array(genres), static_cast<int>(genres.size())};
 }
 
-void set_planner_setting(const char *name, const char *value) {
-  set_config_option(name, value, PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+// What the catalogs say of the key index, kept for one catalog generation
+// (backend/relation_facts.hpp): -1 not known yet. What depends on the
+// caller (privilege, row security) is checked on every call.
+struct KeyIndexFacts {
+  std::uint64_t generation = 0;
+  Oid schema = InvalidOid;
+  signed char triggers[3];     // per SyncTable: its key index triggers fire ALWAYS
+  signed char tune_indexes;    // the key index's indexes on tune serve any snapshot
+  signed char time_by_key[3];  // per SyncTable: time_order_is_by_key
+};
+KeyIndexFacts facts;
+
+KeyIndexFacts &current_facts(Oid schema) {
+  if (facts.generation != catalog_generation() || facts.schema != schema) {
+    facts.generation = catalog_generation();
+    facts.schema = schema;
+    facts.tune_indexes = -1;
+    for (int i = 0; i < 3; ++i) facts.triggers[i] = facts.time_by_key[i] = -1;
+  }
+  return facts;
+}
+
+// PostgreSQL calls: runs inside guarded().
+bool triggers_fire(const AppRelations &relations, SyncTable table) {
+  signed char &known = current_facts(relations.schema).triggers[static_cast<int>(table)];
+  if (known < 0)
+    known = table == SyncTable::tune
+                ? fires_always(relations.tune, tune_triggers)
+                : fires_always(relation_of(relations, table), row_table_triggers);
+  return known > 0;
+}
+
+// PostgreSQL calls: runs inside guarded().
+bool tune_indexes_serve(const AppRelations &relations) {
+  signed char &known = current_facts(relations.schema).tune_indexes;
+  if (known >= 0) return known > 0;
+  bool lasting = true;
+  const bool valid = tune_indexes_valid(relations.schema, lasting);
+  if (lasting) known = valid;
+  return valid;
+}
+
+// PostgreSQL calls: runs inside guarded().
+bool time_by_key(const AppRelations &relations, SyncTable table) {
+  signed char &known = current_facts(relations.schema).time_by_key[static_cast<int>(table)];
+  if (known < 0) known = time_order_is_by_key(relation_of(relations, table));
+  return known > 0;
 }
 
 }  // namespace
 
 KeysReader key_reader(Oid schema, SyncTable table) {
   if (table == SyncTable::tune) return KeysReader::nobody;
+  const AppRelations &relations = app_relations(schema, table);
   KeysReader reader = KeysReader::nobody;
   guarded([&] {
-    if (fires_always(schema, "tune", tune_triggers) &&
-        fires_always(schema, table_name(table), row_table_triggers))
-      reader = caller_sees_what_keys_show(schema, table, key_table_name(table)) ? KeysReader::caller
-                                                                                : KeysReader::owner;
+    if (triggers_fire(relations, SyncTable::tune) && triggers_fire(relations, table))
+      reader =
+          caller_sees_what_keys_show(relations, table) ? KeysReader::caller : KeysReader::owner;
   });
   return reader;
 }
@@ -204,8 +243,9 @@ void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args) {
   bool split = false;
   if (tunes) {
     // Read by genre from indexes on tune itself, policies and all.
+    const AppRelations &relations = app_relations(schema, SyncTable::tune);
     guarded([&] {
-      in_use = fires_always(schema, "tune", tune_triggers) && tune_indexes_valid(schema);
+      in_use = triggers_fire(relations, SyncTable::tune) && tune_indexes_serve(relations);
     });
   } else {
     const KeysReader reader = key_reader(schema, shape.table);
@@ -226,46 +266,12 @@ void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args) {
     // merge-join keys and rows where that is safe; the drop-ins fetch only
     // their page's rows, by id, past the offset.
     bool merge = false;
-    if (page && !split) guarded([&] { merge = time_order_is_by_key(schema, shape.table); });
+    if (page && !split) {
+      const AppRelations &relations = app_relations(schema, shape.table);
+      guarded([&] { merge = time_by_key(relations, shape.table); });
+    }
     shape.access = merge ? RowsAccess::keys_by_time_merged : RowsAccess::keys_by_time;
   }
-}
-
-bool plan_fixed_by_settings(const RowsShape &shape) {
-  // Bounds read all of a user's keys, or a sample, and sort them: the
-  // planner's own choice.
-  return (shape.access != RowsAccess::app_tables || shape.split == SplitStep::caller_rows) &&
-         shape.kind != QueryKind::bounds && shape.kind != QueryKind::bounds_sampled;
-}
-
-int apply_planner_settings(const RowsShape &shape) {
-  if (!plan_fixed_by_settings(shape)) return 0;
-  const int nest_level = NewGUCNestLevel();
-  // Their costs are those of whole scans cut by LIMIT; JIT would compile
-  // for the whole scan.
-  set_planner_setting("jit", "off");
-  set_planner_setting("max_parallel_workers_per_gather", "0");
-  set_planner_setting("enable_hashjoin", "off");
-  if (shape.split == SplitStep::caller_rows) {
-    // Each candidate's row and tune by primary key, in a nested loop, and
-    // the few found sorted: never a walk of the table in time order
-    // filtered by the candidates.
-    set_planner_setting("enable_mergejoin", "off");
-    return nest_level;
-  }
-  // Ordered index scans all the way up to LIMIT: no hash join, no sort, no
-  // parallel gather; then the one join that keeps the order and reads only
-  // as far as needed: the merge join of keys and rows both in key order, or
-  // a nested loop fetching each key's row by id.
-  set_planner_setting("enable_sort", "off");
-  set_planner_setting(
-      shape.access == RowsAccess::keys_by_time_merged ? "enable_nestloop" : "enable_mergejoin",
-      "off");
-  return nest_level;
-}
-
-void restore_planner_settings(int nest_level) {
-  if (nest_level != 0) AtEOXact_GUC(true, nest_level);
 }
 
 }  // namespace gs::backend

@@ -39,18 +39,4 @@ KeysReader key_reader(Oid schema, SyncTable table);
 // may read it (KeysReader::caller); never for tunes.
 bool keys_serve(Oid schema, SyncTable table);
 
-// Whether the shape's plan is fixed by its planner settings (below): a key
-// index access of a page, an envelope or a drop-in, or the caller's rows of
-// a split page (SplitStep::caller_rows). Its one generic plan is
-// then as good as a custom plan for any parameter values, and planning per
-// call (a third of an empty incremental call's cost) buys nothing.
-bool plan_fixed_by_settings(const RowsShape &shape);
-
-// PostgreSQL calls (run inside guarded()). The planner settings that give a
-// key index access its plan, for the query's run (its kept plan is made, and
-// remade, under them): returns the GUC nest level to pass to
-// restore_planner_settings, 0 for the app tables' access, which needs none.
-int apply_planner_settings(const RowsShape &shape);
-void restore_planner_settings(int nest_level);
-
 }  // namespace gs::backend

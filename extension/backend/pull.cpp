@@ -49,19 +49,6 @@ void set_range(RowsShape &shape, RowsArgs &args, const std::optional<Cursor> &af
   }
 }
 
-Datum genre_array(const std::vector<std::string> &genres) {
-  Datum array = (Datum)0;
-  guarded([&] {
-    Datum *elements = static_cast<Datum *>(palloc(sizeof(Datum) * (genres.size() + 1)));
-    for (std::size_t i = 0; i < genres.size(); ++i)
-      elements[i] = PointerGetDatum(
-          cstring_to_text_with_len(genres[i].data(), static_cast<int>(genres[i].size())));
-    array = PointerGetDatum(construct_array(elements, static_cast<int>(genres.size()), TEXTOID, -1,
-                                            false, TYPALIGN_INT));
-  });
-  return array;
-}
-
 // Runs fn with the rights of sync_move's owner (the extension's): the
 // table names users, so no role is granted it, and the moves are read
 // apart from the app's rows, which are always read with the caller's

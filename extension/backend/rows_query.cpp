@@ -4,8 +4,9 @@
 
 #include "backend/caller_keys.hpp"
 #include "backend/fence.hpp"
-#include "backend/key_index.hpp"
 #include "backend/plan_cache.hpp"
+#include "backend/plan_choice.hpp"
+#include "backend/relation_facts.hpp"
 
 namespace gs::backend {
 
@@ -23,30 +24,11 @@ std::optional<Datum> if_given(bool given, Datum value) {
   return given ? std::optional<Datum>(value) : std::nullopt;
 }
 
-}  // namespace
-
-void run_rows_query(Oid schema, const RowsShape &shape, const RowsArgs &args, DestReceiver *dest) {
-  if (shape.split == SplitStep::owner_keys)
-    run_split_page(schema, shape, args, dest);
-  else
-    run_rows_step(schema, shape, args, dest);
-}
-
-void run_rows_step(Oid schema, const RowsShape &shape, const RowsArgs &args, DestReceiver *dest) {
-  const Oid bound_type = shape.bound_type == BoundType::timestamp ? TIMESTAMPOID : TIMESTAMPTZOID;
-  Oid argtypes[rows_param_count] = {
-      UUIDOID,      TEXTARRAYOID, bound_type,   UUIDOID,      bound_type,  UUIDOID,
-      INT4OID,      INT4OID,      TIMESTAMPOID, INT4OID,      FLOAT4OID,   TEXTARRAYOID,
-      UUIDARRAYOID, UUIDARRAYOID, UUIDARRAYOID, UUIDARRAYOID, UUIDARRAYOID};
-  SPIPlanPtr plan = kept_plan(
-      schema, query_slot(shape), rows_param_count, argtypes,
-      [&] { return rows_query(shape, quoted_schema_name(schema)); },
-      plan_fixed_by_settings(shape) ? CURSOR_OPT_GENERIC_PLAN : 0);
+// Binds the arguments and runs the plan, rows to dest.
+void execute_rows_plan(SPIPlanPtr plan, const RowsShape &shape, const RowsArgs &args,
+                       const Oid *argtypes, std::optional<Datum> horizon, DestReceiver *dest) {
   const bool has_after = shape.after != BoundKind::none;
   const bool has_until = shape.until != BoundKind::none;
-  std::optional<Datum> horizon;
-  if (args.horizon) horizon = TimestampGetDatum(*args.horizon);
-
   guarded([&] {
     ParamListInfo params = makeParamList(rows_param_count);
     set_param(params, param_user_id, args.user_id, argtypes[0]);
@@ -74,11 +56,45 @@ void run_rows_step(Oid schema, const RowsShape &shape, const RowsArgs &args, Des
     options.params = params;
     options.read_only = true;
     options.dest = dest;
-    const int settings = apply_planner_settings(shape);
-    int rc = SPI_execute_plan_extended(plan, &options);
-    restore_planner_settings(settings);
+    const int rc = SPI_execute_plan_extended(plan, &options);
     if (rc < 0) elog(ERROR, "sync query failed: %s", SPI_result_code_string(rc));
   });
+}
+
+}  // namespace
+
+void run_rows_query(Oid schema, const RowsShape &shape, const RowsArgs &args, DestReceiver *dest) {
+  if (shape.split == SplitStep::owner_keys)
+    run_split_page(schema, shape, args, dest);
+  else
+    run_rows_step(schema, shape, args, dest);
+}
+
+void run_rows_step(Oid schema, const RowsShape &shape, const RowsArgs &args, DestReceiver *dest) {
+  const Oid bound_type = shape.bound_type == BoundType::timestamp ? TIMESTAMPOID : TIMESTAMPTZOID;
+  Oid argtypes[rows_param_count] = {
+      UUIDOID,      TEXTARRAYOID, bound_type,   UUIDOID,      bound_type,  UUIDOID,
+      INT4OID,      INT4OID,      TIMESTAMPOID, INT4OID,      FLOAT4OID,   TEXTARRAYOID,
+      UUIDARRAYOID, UUIDARRAYOID, UUIDARRAYOID, UUIDARRAYOID, UUIDARRAYOID};
+  SPIPlanPtr plan = kept_plan(
+      schema, query_slot(shape), rows_param_count, argtypes,
+      [&] { return rows_query(shape, quoted_schema_name(schema)); },
+      plan_fixed_by_settings(shape) ? CURSOR_OPT_GENERIC_PLAN : 0);
+  std::optional<Datum> horizon;
+  if (args.horizon) horizon = TimestampGetDatum(*args.horizon);
+  const PlanChoice choice = choose_plan(app_relations(schema).tune, shape, args);
+  const PlannerSettings saved = current_planner_settings();
+
+  // The settings hold for this query's run only, its planning included (a
+  // kept plan is made, and remade, under them).
+  use_planner_settings(planner_settings_for(shape, choice, saved));
+  try {
+    execute_rows_plan(plan, shape, args, argtypes, horizon, dest);
+  } catch (...) {
+    use_planner_settings(saved);
+    throw;
+  }
+  use_planner_settings(saved);
 }
 
 }  // namespace gs::backend

@@ -8,11 +8,11 @@
 
 namespace gs::backend {
 
-// Whether `table` in `schema` has every trigger of `names`, each firing
-// ALWAYS. Takes the AccessShareLock the page's query takes anyway, which
-// keeps the triggers as they are until the transaction ends. PostgreSQL
-// calls: runs inside guarded().
-bool fires_always(Oid schema, const char *table, std::span<const char *const> names);
+// Whether the relation has every trigger of `names`, each firing ALWAYS
+// (false for InvalidOid). The caller holds a lock on it (app_relations,
+// backend/relation_facts.hpp), which keeps the triggers as they are until
+// the transaction ends. PostgreSQL calls: runs inside guarded().
+bool fires_always(Oid relid, std::span<const char *const> names);
 
 // Raises 55000 unless the genre_sync_moves triggers of `table` and of tune
 // (whose moves move every table's rows) fire: without them sync_pull would

@@ -3,7 +3,6 @@
 #include <string>
 
 #include "core/error.hpp"
-#include "core/jwt_claims.hpp"
 
 namespace gs {
 
@@ -19,15 +18,21 @@ bool carries_identity(const RequestIdentity &request) {
   return !request.claims.empty() || !request.legacy_sub.empty() || !request.legacy_role.empty();
 }
 
+JwtClaims request_claims(const RequestIdentity &request) {
+  if (!request.claims.empty()) return parse_jwt_claims(request.claims);
+  JwtClaims claims;
+  if (!request.legacy_sub.empty()) claims.sub = std::string(request.legacy_sub);
+  if (!request.legacy_role.empty()) claims.role = std::string(request.legacy_role);
+  return claims;
+}
+
 void require_request_user(const RequestIdentity &request, const UuidBytes &user_id,
                           std::string_view current_role) {
-  JwtClaims claims;
-  if (!request.claims.empty()) {
-    claims = parse_jwt_claims(request.claims);
-  } else {
-    if (!request.legacy_sub.empty()) claims.sub = std::string(request.legacy_sub);
-    if (!request.legacy_role.empty()) claims.role = std::string(request.legacy_role);
-  }
+  require_claims_user(request_claims(request), user_id, current_role);
+}
+
+void require_claims_user(const JwtClaims &claims, const UuidBytes &user_id,
+                         std::string_view current_role) {
   const std::string role_text = "role \"" + std::string(current_role) + "\"";
   if (!claims.sub)
     throw Error(sqlstate::insufficient_privilege, "p_user_id requires an authenticated user",

@@ -6,6 +6,7 @@
 
 #include <string_view>
 
+#include "core/jwt_claims.hpp"
 #include "core/uuid_text.hpp"
 
 namespace gs {
@@ -35,5 +36,11 @@ bool carries_identity(const RequestIdentity &request);
 // only names the role in the error.
 void require_request_user(const RequestIdentity &request, const UuidBytes &user_id,
                           std::string_view current_role);
+// The same in two steps, so a caller may keep the parsed claims: the
+// request's claims (parsed from request.jwt.claims, or the legacy
+// settings), and the check of them.
+JwtClaims request_claims(const RequestIdentity &request);
+void require_claims_user(const JwtClaims &claims, const UuidBytes &user_id,
+                         std::string_view current_role);
 
 }  // namespace gs

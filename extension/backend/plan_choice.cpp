@@ -1,0 +1,186 @@
+#include "backend/plan_choice.hpp"
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+extern "C" {
+#include "catalog/pg_statistic.h"
+#include "jit/jit.h"
+#include "optimizer/cost.h"
+#include "utils/plancache.h"
+#include "utils/syscache.h"
+}
+
+#include "backend/fence.hpp"
+#include "backend/relation_facts.hpp"
+
+namespace gs::backend {
+
+namespace {
+
+// A user whose genres hold at least this share of all tunes reads at most
+// about twice a page's rows in key order to fill a page.
+constexpr double by_time_min_share = 0.5;
+// A page so small that the walk reads at most about this many rows costs
+// less than planning it (a 10-row page of a 2-genre user reads some 125).
+constexpr double by_time_max_walk = 500;
+
+bool same_text(const text *a, const text *b) {
+  const int length = VARSIZE_ANY_EXHDR(a);
+  return length == static_cast<int>(VARSIZE_ANY_EXHDR(b)) &&
+         std::memcmp(VARDATA_ANY(a), VARDATA_ANY(b), length) == 0;
+}
+
+// The share of tunes whose genre is one of `genres`, from the most common
+// values of tune.genre (the catalogue's genres are few; ANALYZE keeps them
+// all); a genre missing from the list counts nothing. -1 without statistics.
+// PostgreSQL calls: runs inside guarded().
+double genre_share(Oid tune_relid, Datum genres) {
+  const AttrNumber attnum = get_attnum(tune_relid, "genre");
+  if (attnum == InvalidAttrNumber) return -1;
+  HeapTuple stats = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(tune_relid),
+                                    Int16GetDatum(attnum), BoolGetDatum(false));
+  if (!HeapTupleIsValid(stats)) return -1;
+  double share = -1;
+  AttStatsSlot mcv;
+  if (get_attstatsslot(&mcv, stats, STATISTIC_KIND_MCV, InvalidOid,
+                       ATTSTATSSLOT_VALUES | ATTSTATSSLOT_NUMBERS)) {
+    Datum *elements = nullptr;
+    bool *nulls = nullptr;
+    int count = 0;
+    deconstruct_array(DatumGetArrayTypeP(genres), TEXTOID, -1, false, TYPALIGN_INT, &elements,
+                      &nulls, &count);
+    share = 0;
+    // Each common value counts once, however often the array names it.
+    for (int i = 0; i < mcv.nvalues; ++i) {
+      const text *value = DatumGetTextPP(mcv.values[i]);
+      for (int j = 0; j < count; ++j)
+        if (!nulls[j] && same_text(value, DatumGetTextPP(elements[j]))) {
+          share += mcv.numbers[i];
+          break;
+        }
+    }
+    free_attstatsslot(&mcv);
+  }
+  ReleaseSysCache(stats);
+  return share;
+}
+
+// The last genres' share, kept for one catalog generation (new statistics
+// start a new one): a worker asks with the same genres call after call.
+struct LastShare {
+  std::uint64_t generation = 0;
+  Oid tune_relid = InvalidOid;
+  std::string genres;  // the text[]'s bytes
+  double share = -1;
+};
+LastShare last_share;
+
+double cached_genre_share(Oid tune_relid, Datum genres) {
+  const char *bytes = nullptr;
+  std::size_t length = 0;
+  guarded([&] {
+    const ArrayType *array = DatumGetArrayTypeP(genres);
+    bytes = reinterpret_cast<const char *>(array);
+    length = VARSIZE(array);
+  });
+  const std::string_view key(bytes, length);
+  if (last_share.generation == catalog_generation() && last_share.tune_relid == tune_relid &&
+      last_share.genres == key)
+    return last_share.share;
+  double share = -1;
+  const std::uint64_t generation = catalog_generation();
+  guarded([&] { share = genre_share(tune_relid, genres); });
+  last_share.generation = generation;
+  last_share.tune_relid = tune_relid;
+  last_share.genres.assign(key);
+  last_share.share = share;
+  return share;
+}
+
+}  // namespace
+
+bool plan_fixed_by_settings(const RowsShape &shape) {
+  // Bounds read all of a user's keys, or a sample, and sort them: the
+  // planner's own choice.
+  return (shape.access != RowsAccess::app_tables || shape.split == SplitStep::caller_rows) &&
+         shape.kind != QueryKind::bounds && shape.kind != QueryKind::bounds_sampled;
+}
+
+PlanChoice choose_plan(Oid tune_relid, const RowsShape &shape, const RowsArgs &args) {
+  if (plan_fixed_by_settings(shape)) return PlanChoice::kept;
+  const bool page = shape.kind == QueryKind::keyset_rows || shape.kind == QueryKind::envelope ||
+                    shape.kind == QueryKind::offset_rows;
+  if (!page || shape.access != RowsAccess::app_tables) return PlanChoice::automatic;
+  if (!args.genre_ids || !OidIsValid(tune_relid)) return PlanChoice::custom;
+  const double share = cached_genre_share(tune_relid, *args.genre_ids);
+  const double rows = static_cast<double>(args.limit) + args.offset;
+  const bool few_rows_walked = share > 0 && rows / share <= by_time_max_walk;
+  return share >= by_time_min_share || few_rows_walked ? PlanChoice::by_time : PlanChoice::custom;
+}
+
+PlannerSettings current_planner_settings() {
+  return {enable_hashjoin,
+          enable_mergejoin,
+          enable_nestloop,
+          enable_sort,
+          enable_incremental_sort,
+          jit_enabled,
+          max_parallel_workers_per_gather,
+          plan_cache_mode};
+}
+
+PlannerSettings planner_settings_for(const RowsShape &shape, PlanChoice choice,
+                                     PlannerSettings now) {
+  switch (choice) {
+    case PlanChoice::automatic: break;
+    case PlanChoice::custom: now.cache_mode = PLAN_CACHE_MODE_FORCE_CUSTOM_PLAN; break;
+    case PlanChoice::by_time:
+    case PlanChoice::kept:
+      now.hashjoin = false;
+      now.parallel_workers = 0;
+      now.jit = false;
+      if (shape.split == SplitStep::caller_rows) {
+        // A split page's rows for the owner's candidates: each candidate's
+        // row and tune by primary key, in a nested loop, and the few found
+        // sorted; never a walk of the table in time order filtered by the
+        // candidates.
+        now.mergejoin = false;
+        break;
+      }
+      // Ordered index scans all the way up to LIMIT: no hash join, no sort,
+      // no parallel gather; then the one join that keeps the order and reads
+      // only as far as needed: the merge join of keys and rows both in key
+      // order, or a nested loop fetching each key's row (or each row's tune)
+      // by id. Their costs are those of whole scans cut by LIMIT; JIT would
+      // compile for the whole scan.
+      now.sort = false;
+      // An incremental sort over an index on last_modified_at alone reads,
+      // on every page, the whole run of rows that share the cursor's
+      // timestamp (one bulk update stamps thousands alike).
+      now.incremental_sort = false;
+      if (shape.access == RowsAccess::keys_by_time_merged)
+        now.nestloop = false;
+      else
+        now.mergejoin = false;
+      // The key index's kept plans are generic by their cursor options.
+      if (choice == PlanChoice::by_time) now.cache_mode = PLAN_CACHE_MODE_FORCE_GENERIC_PLAN;
+      break;
+  }
+  return now;
+}
+
+void use_planner_settings(const PlannerSettings &settings) {
+  enable_hashjoin = settings.hashjoin;
+  enable_mergejoin = settings.mergejoin;
+  enable_nestloop = settings.nestloop;
+  enable_sort = settings.sort;
+  enable_incremental_sort = settings.incremental_sort;
+  jit_enabled = settings.jit;
+  max_parallel_workers_per_gather = settings.parallel_workers;
+  plan_cache_mode = settings.cache_mode;
+}
+
+}  // namespace gs::backend

@@ -1,0 +1,37 @@
+// The relations the sync functions read, found by name once and kept across
+// calls in this backend, and a generation number for what is derived from
+// the catalogs: any relation's relcache invalidation, or new statistics,
+// starts a new generation (docs/design.md, "What a call keeps").
+#pragma once
+
+#include <cstdint>
+
+#include "backend/pg.hpp"
+#include "core/sync_query.hpp"
+
+namespace gs::backend {
+
+// InvalidOid for a relation that does not exist.
+struct AppRelations {
+  Oid schema;
+  Oid tune, note, reference;
+  Oid key_note, key_reference;
+  Oid user_genre_selection, playlist, playlist_tune;
+};
+
+// The relations of `schema`, after taking AccessShareLock on tune and, for
+// notes and references, on `table` (the locks the page's query takes anyway;
+// taking them first brings in any invalidation still pending, so what is
+// kept is current, and keeps the relations as they are until the
+// transaction ends). PostgreSQL calls inside.
+const AppRelations &app_relations(Oid schema, SyncTable table);
+// The relations of `schema` without locking anything.
+const AppRelations &app_relations(Oid schema);
+
+// Facts derived from the catalogs are valid while this is unchanged.
+std::uint64_t catalog_generation();
+
+Oid relation_of(const AppRelations &relations, SyncTable table);
+Oid key_relation_of(const AppRelations &relations, SyncTable table);
+
+}  // namespace gs::backend
