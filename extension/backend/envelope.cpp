@@ -188,12 +188,14 @@ void write_row(Envelope *e, const Datum *values, const bool *nulls) {
 }
 
 // After the first row, the buffer is sized once for a page of rows like it
-// (and a little more); a page of longer rows grows it by doubling.
+// (and a little more); a page of longer rows grows it by doubling. Up to
+// 64 MB: a p_limit far above the default (genre_sync.max_page_size) must not
+// reserve for rows that may not exist.
 void size_for_page(Envelope *e, int row_bytes) {
-  const double wanted =
-      e->text.len + static_cast<double>(row_bytes) * (e->page_size - 1) * 1.125 + 1024;
-  const int target =
-      wanted >= MaxAllocSize ? static_cast<int>(MaxAllocSize - 1) : static_cast<int>(wanted);
+  constexpr double most = 64.0 * 1024 * 1024;
+  const double wanted = std::min(
+      most, e->text.len + static_cast<double>(row_bytes) * (e->page_size - 1) * 1.125 + 1024);
+  const int target = static_cast<int>(wanted);
   if (target > e->text.maxlen) {
     e->text.data = static_cast<char *>(repalloc(e->text.data, target));
     e->text.maxlen = target;

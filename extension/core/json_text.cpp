@@ -8,8 +8,15 @@ namespace {
 
 constexpr char hex_digits[] = "0123456789abcdef";
 
-// Bytes escape_json writes as they are.
-constexpr bool plain(unsigned char c) { return c >= 0x20 && c != '"' && c != '\\'; }
+// Bytes escape_json writes as they are, looked up (the writer's inner loop).
+struct PlainBytes {
+  bool byte[256];
+  constexpr PlainBytes() : byte() {
+    for (int c = 0; c < 256; ++c) byte[c] = c >= 0x20 && c != '"' && c != '\\';
+  }
+};
+constexpr PlainBytes plain_bytes;
+constexpr bool plain(unsigned char c) { return plain_bytes.byte[c]; }
 
 char *write_unsigned(char *out, std::uint64_t value) {
   char digits[20];
