@@ -17,6 +17,8 @@ BEGIN
         PERFORM count(*) FROM sync_tunes_page(u, g, p_limit => 20);
         PERFORM count(*) FROM sync_get_user_notes(u, g, NULL, 10, i % 30);
         PERFORM sync_get_effective_genres(u);
+        PERFORM sync_pull('reference', u, g, NULL, 1000);  -- a whole page's envelope
+        PERFORM sync_pull('note', u, NULL, NULL, 7);
         BEGIN  -- fails after the C++ has built its strings
             PERFORM count(*) FROM sync_notes_page(u, g, p_limit => 0);
         EXCEPTION WHEN invalid_parameter_value THEN NULL;
@@ -32,7 +34,7 @@ $$;
 
 SELECT pg_temp.call_everything(200);
 SELECT pg_temp.context_bytes() AS contexts_before, pg_temp.rss_kb() AS rss_before \gset
-SELECT pg_temp.call_everything(1500);  -- 7 calls each: 10,500 calls
+SELECT pg_temp.call_everything(1200);  -- 9 calls each: 10,800 calls
 SELECT pg_temp.context_bytes() - :contexts_before AS context_growth_bytes \gset
 SELECT pg_temp.rss_kb() - :rss_before AS rss_growth_kb \gset
 -- a leak of 8 bytes a call shows in the contexts; of 100 bytes in the RSS

@@ -289,7 +289,7 @@ FROM (VALUES (1000), (50), (7)) s(size),
                   FROM walk w, sync_pull('tune', regress.u(1), NULL, w.cursor, s.size) p
                   WHERE (w.page->>'has_more')::boolean)
               SELECT page FROM walk) w,
-     jsonb_array_elements(w.page->'rows') x
+     json_array_elements(w.page->'rows') x
 GROUP BY size ORDER BY size;
 
 -- The moves the triggers kept: one row per moved row, with whose it was.
@@ -310,10 +310,10 @@ SELECT regress.outcome(format('SELECT sync_pull(%L, %L)', 'note', regress.u(2)))
 -- With the genres given, no discovery: the page comes. The moves are read
 -- with the extension owner's rights (sync_move names users and is granted
 -- to no one): a change runs for a role without any right on it.
-SELECT jsonb_array_length(sync_pull('note', regress.u(2), '{irish}', NULL, 5)->'rows') AS rows_with_genres_given;
+SELECT json_array_length(sync_pull('note', regress.u(2), '{irish}', NULL, 5)->'rows') AS rows_with_genres_given;
 SELECT has_table_privilege('sync_move', 'SELECT') AS may_read_moves,
-       p->>'catch_up' AS catch_up, jsonb_array_length(p->'rows') AS rows_in,
-       jsonb_array_length(p->'removed') AS removed
+       p->>'catch_up' AS catch_up, json_array_length(p->'rows') AS rows_in,
+       json_array_length(p->'removed') AS removed
 FROM sync_pull('note', regress.u(2), '{irish}', (SELECT cursor FROM cursors WHERE tbl = 'note'), 5) p;
 RESET ROLE;
 DROP POLICY fc_none ON user_genre_selection;

@@ -134,7 +134,7 @@ COMMIT;
 BEGIN;
 SET LOCAL ROLE gs_rest_authenticated;
 SELECT set_config('request.jwt.claims', format('{"sub":"%s","role":"authenticated"}', :'u1'), true) IS NOT NULL AS claims_set;
-SELECT p ->> 'row_count' AS row_count, p ->> 'has_more' AS has_more, p ? 'next_cursor' AS has_cursor
+SELECT p ->> 'row_count' AS row_count, p ->> 'has_more' AS has_more, p::jsonb ? 'next_cursor' AS has_cursor
 FROM json_to_record(format('{"p_table":"note","p_user_id":"%s","p_limit":5}', :'u1')::json)
          AS body(p_table text, p_user_id uuid, p_limit integer),
      LATERAL sync_pull(p_table => body.p_table, p_user_id => body.p_user_id, p_limit => body.p_limit) AS p;

@@ -31,7 +31,7 @@ RETURNS TABLE (fn text, outcome text) LANGUAGE sql AS $$
         ('sync_tunes_page', 'SELECT count(*) FROM sync_tunes_page(%L, NULL)'),
         ('sync_get_playlist_tune_genres', 'SELECT sync_get_playlist_tune_genres(%L)'),
         ('sync_get_effective_genres', 'SELECT sync_get_effective_genres(%L)'),
-        ('sync_pull', 'SELECT jsonb_array_length(sync_pull(''note'', %L) -> ''rows'')'),
+        ('sync_pull', 'SELECT json_array_length(sync_pull(''note'', %L) -> ''rows'')'),
         ('sync_range_checksum', 'SELECT row_count FROM sync_range_checksum(''note'', %L, NULL, NULL, NULL)'),
         ('sync_partition_bounds', 'SELECT count(*) FROM sync_partition_bounds(''note'', %L, NULL, 3)')
     ) AS c(f, q)

@@ -168,13 +168,32 @@ void print_headline(const std::string &title, const std::vector<Comparison> &com
                fixed(peer / ours, 2), fixed(copy, 2), fixed(ours / copy, 2)});
   }
   std::fputs(t.render().c_str(), stdout);
+
+  // sync_pull against the same rows as JSON text (issue 17's yardstick).
+  bool envelopes = false;
+  for (const auto &c : comparisons)
+    for (const auto &mr : c.methods) envelopes |= mr.method == Method::ours_envelope;
+  if (!envelopes) return;
+  std::printf("\nsync_pull's envelopes against the page function's rows, median ms\n");
+  TextTable e({"user / table", "rows", "ours keyset", "page as JSON", "envelope", "envelope / JSON",
+               "envelope / keyset"});
+  for (const auto &c : comparisons) {
+    const double page = median_of(c, Method::ours_keyset),
+                 json = median_of(c, Method::ours_page_json),
+                 envelope = median_of(c, Method::ours_envelope);
+    e.add_row({c.label, std::to_string(c.rows()), fixed(page, 2), fixed(json, 2),
+               fixed(envelope, 2), fixed(envelope / json, 2), fixed(envelope / page, 2)});
+  }
+  std::fputs(e.render().c_str(), stdout);
 }
 
 Comparison make_comparison(std::string label, const BenchUser &user, Table t,
                            std::optional<std::string> after_timestamp,
                            const std::vector<Method> &chosen) {
   Comparison c{std::move(label), &user, t, std::move(after_timestamp), {}};
-  for (Method m : methods_for(t, chosen)) c.methods.push_back({m, {}});
+  for (Method m : methods_for(t, chosen))
+    if (!(c.after_timestamp && m == Method::ours_envelope))  // a cursor, not a timestamp
+      c.methods.push_back({m, {}});
   return c;
 }
 

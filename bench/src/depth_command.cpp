@@ -23,7 +23,9 @@ const char *csv_column(Method m) {
     case Method::ours_offset: return "ours_offset_ms";
     case Method::peer_keyset: return "peer_keyset_ms";
     case Method::ours_keyset: return "ours_keyset_ms";
-    case Method::copy_floor: break;
+    case Method::copy_floor:
+    case Method::ours_page_json:
+    case Method::ours_envelope: break;
   }
   return "?";
 }

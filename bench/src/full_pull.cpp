@@ -21,6 +21,23 @@ PullResult pull_all(tools::PgConnection &conn, Method m, Table t, const BenchUse
     return out;
   }
 
+  if (paging_of(m) == Paging::envelope) {
+    // A worker's loop: until has_more is false, bounded by the first page's
+    // horizon_cursor.
+    std::optional<std::string> cursor, until;
+    while (true) {
+      const EnvelopeFetch e = fetch_envelope(conn, t, user, page_size, cursor, until, digest);
+      account(e.page);
+      if (!until && !e.horizon_cursor.empty()) until = e.horizon_cursor;
+      if (!e.has_more) break;
+      if (e.next_cursor.empty() || (cursor && *cursor == e.next_cursor))
+        throw std::runtime_error("sync_pull said has_more but its cursor did not advance");
+      cursor = e.next_cursor;
+    }
+    out.digest = digest.value();
+    return out;
+  }
+
   std::optional<std::string> after_ts = after_timestamp, after_id;
   long long offset = 0;
   while (true) {

@@ -11,6 +11,8 @@ const char *method_name(Method m) {
     case Method::ours_keyset: return "ours keyset";
     case Method::ours_offset: return "ours drop-in OFFSET";
     case Method::copy_floor: return "COPY floor";
+    case Method::ours_page_json: return "ours page as JSON";
+    case Method::ours_envelope: return "ours envelope";
   }
   return "?";
 }
@@ -20,8 +22,10 @@ Paging paging_of(Method m) {
     case Method::seed_offset:
     case Method::ours_offset: return Paging::offset;
     case Method::peer_keyset:
-    case Method::ours_keyset: return Paging::keyset;
+    case Method::ours_keyset:
+    case Method::ours_page_json: return Paging::keyset;
     case Method::copy_floor: return Paging::copy;
+    case Method::ours_envelope: return Paging::envelope;
   }
   return Paging::copy;
 }
@@ -30,15 +34,15 @@ bool method_applies(Method m, Table t) { return !(m == Method::ours_offset && t 
 
 std::vector<Method> methods_for(Table t, const std::vector<Method> &chosen) {
   std::vector<Method> out;
-  for (Method m : {Method::seed_offset, Method::peer_keyset, Method::ours_keyset,
-                   Method::ours_offset, Method::copy_floor})
+  for (Method m :
+       {Method::seed_offset, Method::peer_keyset, Method::ours_keyset, Method::ours_offset,
+        Method::copy_floor, Method::ours_page_json, Method::ours_envelope})
     if (method_applies(m, t) &&
         (chosen.empty() || std::find(chosen.begin(), chosen.end(), m) != chosen.end()))
       out.push_back(m);
   return out;
 }
 
-namespace {
 const char *table_sql_name(Table t) {
   switch (t) {
     case Table::notes: return "note";
@@ -48,6 +52,7 @@ const char *table_sql_name(Table t) {
   return "?";
 }
 
+namespace {
 std::string function_name(Method m, Table t) {
   const std::string singular = t == Table::notes        ? "notes"
                                : t == Table::references ? "references"
@@ -57,8 +62,10 @@ std::string function_name(Method m, Table t) {
       return t == Table::tunes ? "seed.user_tunes" : "seed.sync_get_user_" + singular;
     case Method::ours_offset: return "sync_get_user_" + singular;
     case Method::peer_keyset: return "peer." + singular + "_page";
-    case Method::ours_keyset: return "sync_" + singular + "_page";
-    case Method::copy_floor: break;
+    case Method::ours_keyset:
+    case Method::ours_page_json: return "sync_" + singular + "_page";
+    case Method::copy_floor:
+    case Method::ours_envelope: break;
   }
   return {};
 }
@@ -68,6 +75,11 @@ const char *table_alias(Table t) { return t == Table::tunes ? "t" : "x"; }
 
 std::string page_sql(Method m, Table t) {
   const std::string fn = function_name(m, t);
+  if (m == Method::ours_page_json)
+    return "SELECT json_agg(p) FROM " + fn +
+           "($1::uuid, $2::text[], $3::timestamptz, $4::uuid, $5::int) p";
+  if (m == Method::ours_envelope)
+    return "SELECT sync_pull($1, $2::uuid, $3::text[], $4, $5::int, $6)";
   if (paging_of(m) == Paging::offset)
     return "SELECT * FROM " + fn + "($1::uuid, $2::text[], $3::timestamptz, $4::int, $5::int)";
   return "SELECT * FROM " + fn + "($1::uuid, $2::text[], $3::timestamptz, $4::uuid, $5::int)";

@@ -10,7 +10,7 @@
 
 namespace gs::bench {
 
-enum class Paging { offset, keyset, copy };
+enum class Paging { offset, keyset, copy, envelope };
 
 const char *method_name(Method m);
 Paging paging_of(Method m);
@@ -22,7 +22,9 @@ std::vector<Method> methods_for(Table t, const std::vector<Method> &chosen = {})
 
 // The page request, text protocol. Offset functions take
 // ($1 user, $2 genres, $3 after_ts, $4 limit, $5 offset); keyset functions
-// ($1 user, $2 genres, $3 after_ts, $4 after_id, $5 limit).
+// ($1 user, $2 genres, $3 after_ts, $4 after_id, $5 limit), also as one
+// json_agg value; sync_pull ($1 table, $2 user, $3 genres, $4 cursor,
+// $5 limit, $6 until).
 std::string page_sql(Method m, Table t);
 
 // The user's result rows in (last_modified_at, id) order, written with the
@@ -32,6 +34,9 @@ std::string page_sql(Method m, Table t);
 std::string result_sql(Table t, const std::string &select_list, const std::string &user_expr,
                        const std::string &genres_expr,
                        const std::optional<std::string> &after_expr);
+
+// sync_pull's p_table for t.
+const char *table_sql_name(Table t);
 
 // The alias result_sql gives the table, for select lists.
 const char *table_alias(Table t);

@@ -128,9 +128,13 @@ std::vector<Method> parse_methods(const std::string &opt, const std::string &v) 
       out.push_back(Method::ours_offset);
     else if (name == "copy")
       out.push_back(Method::copy_floor);
+    else if (name == "json")
+      out.push_back(Method::ours_page_json);
+    else if (name == "envelope")
+      out.push_back(Method::ours_envelope);
     else
       throw UsageError("unknown method in " + opt + ": \"" + name +
-                       "\" (seed, peer, ours, dropin, copy)");
+                       "\" (seed, peer, ours, dropin, copy, json, envelope)");
   }
   return out;
 }
@@ -290,9 +294,11 @@ What to run:
                            depth: references; parallel: notes,references)
   --users=LIST             two,all: the 2-genre and the all-genre user
                            (default: both; depth, parallel: all)
-  --methods=LIST           pull, incremental: seed,peer,ours,dropin,copy (the
-                           seed's OFFSET, the DBA keyset, our keyset pages, our
-                           drop-in OFFSET, the COPY floor; default: all)
+  --methods=LIST           pull, incremental: seed,peer,ours,dropin,copy,json,
+                           envelope (the seed's OFFSET, the DBA keyset, our
+                           keyset pages, our drop-in OFFSET, the COPY floor,
+                           our pages as json_agg, sync_pull (pull only);
+                           default: all)
   --two-genre-user=UUID    use this user instead of finding it in the data
   --all-genre-user=UUID    use this user instead of finding it in the data
   --scale=N                scale factor to print (default: inferred from tune count)

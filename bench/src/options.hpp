@@ -14,7 +14,15 @@ enum class Command { explain, pull, depth, incremental, parallel, filter_change 
 enum class Table { notes, references, tunes };
 enum class UserKind { two_genre, all_genre };
 // The ways of pulling rows that pull/incremental compare (see methods.hpp).
-enum class Method { seed_offset, peer_keyset, ours_keyset, ours_offset, copy_floor };
+enum class Method {
+  seed_offset,
+  peer_keyset,
+  ours_keyset,
+  ours_offset,
+  copy_floor,
+  ours_page_json,  // json_agg of our keyset pages' rows, as a gateway turns SETOF rows into JSON
+  ours_envelope,   // sync_pull's envelopes (full pulls only)
+};
 
 const char *command_name(Command c);
 const char *table_name(Table t);

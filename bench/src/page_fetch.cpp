@@ -3,6 +3,8 @@
 #include <chrono>
 #include <memory>
 
+#include "envelope_reader.hpp"
+
 namespace gs::bench {
 
 namespace {
@@ -37,6 +39,15 @@ PageFetch fetch_page(tools::PgConnection &conn, Method m, Table t, const BenchUs
   tools::PgResult res = conn.exec(sql, {user.id.c_str(), user.genres.c_str(), ts, fourth, fifth});
   PageFetch page;
   page.ms = ms_since(start);
+  if (m == Method::ours_page_json) {
+    // One json_agg value (NULL for no rows), read after the clock stopped.
+    const std::string rows(res.is_null(0, 0) ? std::string_view("[]") : res.value(0, 0));
+    const Envelope e = read_envelope("{\"has_more\": false, \"rows\": " + rows + "}");
+    page.rows = static_cast<long long>(e.rows.size());
+    for (const RowKey &row : e.rows) digest.add(row.id);
+    if (!e.rows.empty()) page.last = Cursor{e.rows.back().last_modified_at, e.rows.back().id};
+    return page;
+  }
   page.rows = res.rows();
 
   const int id_col = PQfnumber(res.get(), "id");
@@ -48,6 +59,27 @@ PageFetch fetch_page(tools::PgConnection &conn, Method m, Table t, const BenchUs
     page.last = Cursor{std::string(res.value(res.rows() - 1, ts_col)),
                        std::string(res.value(res.rows() - 1, id_col))};
   return page;
+}
+
+EnvelopeFetch fetch_envelope(tools::PgConnection &conn, Table t, const BenchUser &user,
+                             int page_size, const std::optional<std::string> &cursor,
+                             const std::optional<std::string> &until, IdDigest &digest) {
+  const std::string limit = std::to_string(page_size);
+  const auto start = Clock::now();
+  tools::PgResult res = conn.exec(
+      page_sql(Method::ours_envelope, t),
+      {table_sql_name(t), user.id.c_str(), user.genres.c_str(), cursor ? cursor->c_str() : nullptr,
+       limit.c_str(), until ? until->c_str() : nullptr});
+  EnvelopeFetch out;
+  out.page.ms = ms_since(start);
+  const Envelope e = read_envelope(res.value(0, 0));
+  out.page.rows = static_cast<long long>(e.rows.size());
+  for (const RowKey &row : e.rows) digest.add(row.id);
+  if (!e.rows.empty()) out.page.last = Cursor{e.rows.back().last_modified_at, e.rows.back().id};
+  out.has_more = e.has_more;
+  out.next_cursor = e.next_cursor;
+  out.horizon_cursor = e.horizon_cursor;
+  return out;
 }
 
 PageFetch fetch_copy(tools::PgConnection &conn, Table t, const BenchUser &user,

@@ -36,6 +36,18 @@ PageFetch fetch_page(tools::PgConnection &conn, Method m, Table t, const BenchUs
                      const std::optional<std::string> &after_id, long long offset,
                      IdDigest &digest);
 
+// One sync_pull page: the page as above (rows, time), and where the pull
+// goes on. until: the first page's horizon_cursor, as a worker bounds its
+// pull.
+struct EnvelopeFetch {
+  PageFetch page;
+  bool has_more = false;
+  std::string next_cursor, horizon_cursor;
+};
+EnvelopeFetch fetch_envelope(tools::PgConnection &conn, Table t, const BenchUser &user,
+                             int page_size, const std::optional<std::string> &cursor,
+                             const std::optional<std::string> &until, IdDigest &digest);
+
 // The whole result in one COPY ... TO STDOUT: the floor any pager pays.
 PageFetch fetch_copy(tools::PgConnection &conn, Table t, const BenchUser &user,
                      const std::optional<std::string> &after_timestamp, IdDigest &digest);

@@ -63,7 +63,11 @@ TEST_CASE("--methods picks the methods, in the order they always run") {
         std::vector<Method>{Method::peer_keyset, Method::ours_keyset, Method::copy_floor});
   CHECK(methods_for(Table::tunes, {Method::ours_offset, Method::seed_offset}) ==
         std::vector<Method>{Method::seed_offset});
-  CHECK(methods_for(Table::notes).size() == 5);
+  CHECK(methods_for(Table::notes).size() == 7);
+  CHECK(parse_options({"pull", "--methods=envelope,json,ours"}).methods ==
+        std::vector<Method>{Method::ours_envelope, Method::ours_page_json, Method::ours_keyset});
+  CHECK(methods_for(Table::tunes, {Method::ours_envelope, Method::ours_page_json}) ==
+        std::vector<Method>{Method::ours_page_json, Method::ours_envelope});
   CHECK_THROWS_WITH(parse_options({"pull", "--methods=ours,fast"}),
                     Catch::Matchers::Contains("unknown method in --methods: \"fast\""));
 }

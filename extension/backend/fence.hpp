@@ -43,7 +43,7 @@ ErrorData *keep_caught_error(MemoryContext caller_context) noexcept;
 // fn must not hold objects with non-trivial destructors across a call that
 // may ereport: a longjmp out of it would skip them. The closure itself is
 // checked here (capture by reference, or values without destructors); types
-// made inside fn say so with their own static_assert (see JsonbObject). A
+// made inside fn say so with their own static_assert (see backend/envelope.hpp). A
 // C++ exception thrown by fn is carried out of the PG_TRY region and
 // re-thrown after it.
 template <typename Fn>

@@ -8,17 +8,15 @@
 
 extern "C" {
 #include "catalog/pg_class.h"
-#include "utils/json.h"
-#include "utils/jsonb.h"
 #include "utils/syscache.h"
 }
 
 #include "backend/call_args.hpp"
 #include "backend/cursor_args.hpp"
+#include "backend/envelope.hpp"
 #include "backend/fence.hpp"
 #include "backend/genres.hpp"
 #include "backend/horizon.hpp"
-#include "backend/jsonb_object.hpp"
 #include "backend/key_index.hpp"
 #include "backend/owner_rights.hpp"
 #include "backend/plan_cache.hpp"
@@ -124,31 +122,11 @@ void read_moves(Oid schema, SyncTable table, const FilterChange &change, Datum u
   });
 }
 
-// The page query's rows (each row's jsonb, or NULL for a row to remove;
-// last_modified_at; id), up to one past the page; they stay in SPI_tuptable
-// until SPI_finish().
-struct PageRows {
-  uint64 count = 0;  // of the page
-  bool has_more = false;
-  std::optional<Cursor> last;
-};
-
-PageRows read_page_rows(int page_size) {
-  PageRows page;
-  std::optional<Timestamp> last_ts;
-  const pg_uuid_t *last_id = nullptr;
-  guarded([&] {
-    page.has_more = SPI_processed > static_cast<uint64>(page_size);
-    page.count = page.has_more ? static_cast<uint64>(page_size) : SPI_processed;
-    if (page.count > 0) {
-      HeapTuple last = SPI_tuptable->vals[page.count - 1];
-      bool isnull = false;
-      last_ts = DatumGetTimestamp(SPI_getbinval(last, SPI_tuptable->tupdesc, 2, &isnull));
-      last_id = DatumGetUUIDP(SPI_getbinval(last, SPI_tuptable->tupdesc, 3, &isnull));
-    }
-  });
-  if (last_ts) page.last = row_cursor(*last_ts, last_id);
-  return page;
+// Where the page ended: its last row's key, nullopt for an empty page.
+std::optional<Cursor> page_end(DestReceiver *envelope) {
+  const EnvelopePage page = envelope_page(envelope);
+  if (page.count == 0) return std::nullopt;
+  return row_cursor(page.last_key, &page.last_id);
 }
 
 std::string horizon_position(const Horizon &horizon) {
@@ -187,14 +165,16 @@ Datum pull_function(FunctionCallInfo fcinfo) {
   const auto until = cursor_arg(fcinfo, 5, "p_until");
 
   const Oid schema = function_schema(fcinfo);
-  // The envelope is written here, not copied out of SPI's memory: it is as
-  // big as the page's rows.
+  // The envelope is written straight into the caller's memory: it is as big
+  // as the page's rows.
   MemoryContext result_context = CurrentMemoryContext;
   spi_connect();
   const NormalizedGenres genres =
       normalize_genres(filter_genres(schema, call.genre_ids, call.user_id));
   const std::vector<std::string> genres_now = genre_list(genres.array);
   const Horizon horizon = safe_horizon(schema);
+  DestReceiver *envelope = nullptr;
+  guarded([&] { envelope = envelope_receiver(result_context, page_size); });
 
   RowsArgs args;
   args.user_id = call.user_id;
@@ -218,7 +198,6 @@ Datum pull_function(FunctionCallInfo fcinfo) {
   }
 
   RowsShape shape{table, QueryKind::envelope, BoundKind::none, BoundKind::none};
-  PageRows page;
   if (state && state->change && !state->change->everything) {
     // Candidates of the change after its progress, up to the main position.
     const FilterChange &change = *state->change;
@@ -228,26 +207,23 @@ Datum pull_function(FunctionCallInfo fcinfo) {
     std::vector<std::string> relevant = genres_now;
     relevant.insert(relevant.end(), change.genres.begin(), change.genres.end());
     read_moves(schema, table, change, call.user_id, genre_array(relevant), args);
-    run_rows_query(schema, shape, args, nullptr);
-    page = read_page_rows(page_size);
-    advance_change(*state, page.last, !page.has_more);
+    run_rows_query(schema, shape, args, envelope);
+    advance_change(*state, page_end(envelope), !envelope_page(envelope).has_more);
   } else if (state && state->change) {
     // A v1 cursor's catch-up: the filter's rows up to its position.
     set_range(shape, args, state->change->progress, state->position);
     choose_rows_access(schema, shape, args);
-    run_rows_query(schema, shape, args, nullptr);
-    page = read_page_rows(page_size);
-    advance_change(*state, page.last, !page.has_more);
+    run_rows_query(schema, shape, args, envelope);
+    advance_change(*state, page_end(envelope), !envelope_page(envelope).has_more);
   } else if (state) {
     set_range(shape, args, state->position, until);
     shape.first_sync = table == SyncTable::tune && state->first_sync;
     choose_rows_access(schema, shape, args);
-    run_rows_query(schema, shape, args, nullptr);
-    page = read_page_rows(page_size);
-    advance_main(*state, page.last, page.has_more);
+    run_rows_query(schema, shape, args, envelope);
+    advance_main(*state, page_end(envelope), envelope_page(envelope).has_more);
   }
   // After a change's page the main stream follows: more to ask for.
-  const bool has_more = catch_up || page.has_more;
+  const bool has_more = catch_up || envelope_page(envelope).has_more;
 
   std::string next_cursor;
   if (state)
@@ -263,41 +239,20 @@ Datum pull_function(FunctionCallInfo fcinfo) {
 
   Datum result = (Datum)0;
   guarded([&] {
-    JsonbObject envelope;
-    envelope.add_string("table", table_name(table));
-    envelope.begin_array("rows");
-    for (uint64 i = 0; i < page.count; ++i) {
-      bool isnull = false;
-      const Datum row = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
-      if (!isnull) envelope.add_element(DatumGetJsonbP(row));
-    }
-    envelope.end_array();
-    envelope.begin_array("removed");
-    for (uint64 i = 0; i < page.count; ++i) {
-      bool isnull = false;
-      SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
-      if (isnull)
-        envelope.add_element_string(SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3));
-    }
-    envelope.end_array();
-    envelope.add_int("row_count", static_cast<int64>(page.count));
-    envelope.add_bool("has_more", has_more);
-    envelope.add_bool("catch_up", catch_up);
-    envelope.add_string("next_cursor", next);
-    envelope.add_string("cursor", cursor_given);
-    envelope.add_string("until", until_cursor);
-    envelope.add_string(
-        "horizon", horizon.value ? JsonEncodeDateTime(nullptr, TimestampGetDatum(*horizon.value),
-                                                      TIMESTAMPOID, nullptr)
-                                 : nullptr);
-    envelope.add_string("horizon_cursor", horizon.value ? horizon_cursor.c_str() : nullptr);
-    envelope.add_string("horizon_source", horizon.source);
-    envelope.add_string("horizon_reason", horizon.reason);
-    envelope.add_string_array("genres", DatumGetArrayTypeP(genres.array));
-    envelope.add_string("genres_hash", genres.hash);
-    MemoryContext spi_context = MemoryContextSwitchTo(result_context);
-    result = JsonbPGetDatum(envelope.finish());
-    MemoryContextSwitchTo(spi_context);
+    EnvelopeFields fields;
+    fields.table = table_name(table);
+    fields.has_more = has_more;
+    fields.catch_up = catch_up;
+    fields.next_cursor = next;
+    fields.cursor = cursor_given;
+    fields.until = until_cursor;
+    fields.horizon = horizon.value ? &*horizon.value : nullptr;
+    fields.horizon_cursor = horizon.value ? horizon_cursor.c_str() : nullptr;
+    fields.horizon_source = horizon.source;
+    fields.horizon_reason = horizon.reason;
+    fields.genres = DatumGetArrayTypeP(genres.array);
+    fields.genres_hash = genres.hash;
+    result = finish_envelope(envelope, fields);
     SPI_finish();
   });
   PG_RETURN_DATUM(result);

@@ -238,14 +238,14 @@ std::string filtered_rows(const RowsShape &shape, const std::string &schema) {
 // in key order after the change's progress ($3, $4), up to LIMIT: those of
 // public tunes of the genres that entered or left ($12), of tunes that moved
 // ($13), and the notes or references that moved themselves ($15). Each comes
-// with its row as jsonb while it is in the filter under the current genres
-// ($2) and at or before the main stream's position ($5, $6) (what lies after
-// it the main stream delivers), and NULL when it is not in the filter (the
-// worker removes it); rows in the filter after the position are skipped. A
-// moved row is a candidate only if it is the user's to see now or was
-// before ($14, $16), so no other user's ids are told. A moved row the
-// caller can no longer read at all (row security) is still told to be
-// removed: it comes first, keyed at -infinity.
+// as (in_filter, key, id, the row's columns): in_filter true while it is in
+// the filter under the current genres ($2) and at or before the main
+// stream's position ($5, $6) (what lies after it the main stream delivers),
+// false when it is not in the filter (the worker removes it); rows in the
+// filter after the position are skipped. A moved row is a candidate only if
+// it is the user's to see now or was before ($14, $16), so no other user's
+// ids are told. A moved row the caller can no longer read at all (row
+// security) is still told to be removed: it comes first, keyed at -infinity.
 std::string change_rows(const RowsShape &shape, const std::string &schema) {
   if (shape.until != BoundKind::timestamp_and_id || shape.bound_type != BoundType::timestamp)
     throw std::logic_error("a change runs up to the main stream's cursor");
@@ -286,11 +286,9 @@ std::string change_rows(const RowsShape &shape, const std::string &schema) {
   if (!tunes) in_filter += " AND (r.user_ref IS NULL OR r.user_ref" + eq + user + ")";
   in_filter += ", false)";
   const std::string key = "COALESCE(r.last_modified_at, '-infinity'::pg_catalog.timestamp)";
-  std::string sql =
-      "SELECT CASE WHEN q.in_filter THEN pg_catalog.to_jsonb(q.r) END, q.key, q.id"
-      " FROM (SELECT r, " +
-      key + " AS key, k.id, " + in_filter + " AS in_filter FROM (" + candidates + ") k LEFT JOIN " +
-      table + " r ON r.id" + eq + "k.id";
+  std::string sql = "SELECT q.in_filter, q.key, q.id, (q.r).* FROM (SELECT r, " + key +
+                    " AS key, k.id, " + in_filter + " AS in_filter FROM (" + candidates +
+                    ") k LEFT JOIN " + table + " r ON r.id" + eq + "k.id";
   if (!tunes) sql += " LEFT JOIN " + schema + ".tune t ON t.id" + eq + "r.tune_ref";
   sql += " WHERE true";
   if (shape.after == BoundKind::timestamp_and_id)
@@ -378,12 +376,12 @@ std::string rows_query(const RowsShape &shape, const std::string &schema) {
       return rows + " LIMIT " + rows_param(param_limit) + " OFFSET " + rows_param(param_offset);
     case QueryKind::keyset_rows: return rows + " LIMIT " + rows_param(param_limit);
     case QueryKind::envelope:
-      // Each row as jsonb beside its key, in key order, one row past the page
-      // (has_more without another round trip). The caller puts the page's
-      // rows into the envelope itself: jsonb_agg would build them into a
-      // jsonb of their own first, which the envelope then has to take apart,
-      // and that cost twice as much as the rows' query.
-      return "SELECT pg_catalog.to_jsonb(p), p.last_modified_at, p.id FROM (" + rows + " LIMIT " +
+      // Each row's columns after its key, in key order, one row past the
+      // page (has_more without another round trip), in the change shape's
+      // columns (every row in the filter). The caller writes the envelope's
+      // JSON text from them (backend/envelope.hpp): to_jsonb per row and a
+      // jsonb envelope cost several times the rows' query.
+      return "SELECT true, p.last_modified_at, p.id, p.* FROM (" + rows + " LIMIT " +
              rows_param(param_limit) + ") p";
     case QueryKind::checksum: {
       // Per row: the first 64 bits of md5('<uuid>:<unix micros>'); summed

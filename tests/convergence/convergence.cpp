@@ -102,7 +102,7 @@ int pull(PgConnection &c, Replica &replica, int table_index, int page_size) {
   const std::string sql =
       "SELECT e->>'next_cursor', e->>'has_more', e->>'horizon_cursor', r->>'id',"
       " r->>'last_modified_at' FROM sync_pull($1, $2, NULL, $3, $4, $5) e"
-      " LEFT JOIN LATERAL jsonb_array_elements(e->'rows') r ON true";
+      " LEFT JOIN LATERAL json_array_elements(e->'rows') r ON true";
   const std::string size = std::to_string(page_size);
   std::string until;
   std::set<std::string> seen;

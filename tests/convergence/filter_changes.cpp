@@ -225,13 +225,13 @@ std::function<void(int, long)> after_page;
 const char *const page_sql = R"SQL(
 WITH p AS MATERIALIZED (SELECT sync_pull($1, $2, NULL, $3, $4, $5) AS e)
 SELECT 0, e->>'next_cursor', e->>'has_more', e->>'horizon_cursor',
-       e->>'catch_up', (e ? 'removed')::text, (e->'genres')::text, NULL FROM p
+       e->>'catch_up', (e->'removed' IS NOT NULL)::text, (e->'genres')::text, NULL FROM p
 UNION ALL
 SELECT 1, r->>'id', r->>'last_modified_at', r->>'deleted', NULL, NULL, NULL, NULL
-  FROM p, jsonb_array_elements(e->'rows') r
+  FROM p, json_array_elements(e->'rows') r
 UNION ALL
 SELECT 2, x, NULL, NULL, NULL, NULL, NULL, NULL
-  FROM p, jsonb_array_elements_text(coalesce(e->'removed', '[]')) x
+  FROM p, json_array_elements_text(coalesce(e->'removed', '[]')) x
 )SQL";
 
 PullStats pull(PgConnection &c, const std::string &user, Replica &replica, int t) {

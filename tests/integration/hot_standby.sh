@@ -73,7 +73,7 @@ publish_and_wait
 walk="
 SELECT md5(string_agg(r->>'id' || (r->>'last_modified_at'), ',' ORDER BY n)), sum(1)
 FROM sync_pull('reference', $user, NULL, NULL, 10000) e,
-     jsonb_array_elements(e->'rows') WITH ORDINALITY AS x(r, n)
+     json_array_elements(e->'rows') WITH ORDINALITY AS x(r, n)
 WHERE e->>'horizon_source' IN ('published', 'primary');
 "
 on_standby=$("${standby[@]}" -c "$walk")
@@ -98,7 +98,7 @@ sleep 1.2  # the horizon margin (1 s) past the change
 publish_and_wait
 removed="
 SELECT string_agg(x, ',' ORDER BY x) FROM (
-    SELECT jsonb_array_elements_text(e->'removed') x
+    SELECT json_array_elements_text(e->'removed') x
     FROM sync_pull('note', $user, NULL, '$cursor', 10000) e) s;
 "
 expected=$("${primary[@]}" -c "SELECT string_agg(id::text, ',' ORDER BY id::text) FROM note

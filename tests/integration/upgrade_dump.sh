@@ -26,6 +26,12 @@
 # pg_regress comparison it replaces built both sides from the same scripts
 # and compared object names only, so neither change could reach it.
 #
+# A DBA's grant on sync_pull, made on 1.2 before the update and on the fresh
+# install, must be in both dumps: 1.3 drops and creates sync_pull (its
+# result type changed) and grants it again. Seen to fail: with the update
+# script's GRANT loop removed (extension/sql/1.2--1.3/60_pull_json.sql) the
+# diff showed the fresh install's GRANT EXECUTE ... TO gs_upgrade_dba alone.
+#
 # Needs PGHOST/PGPORT of a running cluster (superuser) with genre_sync
 # installed. Takes about 5 s.
 set -euo pipefail
@@ -37,10 +43,12 @@ target=$extdir/genre_sync--1.2.sql
 work=$(mktemp -d /tmp/gs-upgrade.XXXXXX)
 updated=gs_upgrade_updated_$$
 fresh=gs_upgrade_fresh_$$
+dba_grantee=gs_upgrade_dba
 cleanup() {
   rm -f "$target"
   psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $updated" -c "DROP DATABASE IF EXISTS $fresh" \
     >/dev/null 2>&1 || true
+  psql -X -q -d postgres -c "DROP ROLE IF EXISTS $dba_grantee" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -53,10 +61,12 @@ for db in "$updated" "$fresh"; do
   psql_db "$db" -c "SET client_min_messages = warning" -f tools/app_schema.sql >/dev/null
 done
 
+psql -X -q -d postgres -c "DROP ROLE IF EXISTS $dba_grantee" -c "CREATE ROLE $dba_grantee"
+grant_pull="GRANT EXECUTE ON FUNCTION sync_pull(text, uuid, text[], text, integer, text) TO $dba_grantee"
 # The fresh install first, while only the current scripts are installed.
-psql_db "$fresh" -c "CREATE EXTENSION genre_sync"
+psql_db "$fresh" -c "CREATE EXTENSION genre_sync" -c "$grant_pull"
 cp "$frozen" "$target"
-psql_db "$updated" -c "CREATE EXTENSION genre_sync VERSION '1.2'"
+psql_db "$updated" -c "CREATE EXTENSION genre_sync VERSION '1.2'" -c "$grant_pull"
 rm -f "$target"
 psql_db "$updated" -At -c "SELECT 'installed ' || extversion FROM pg_extension WHERE extname = 'genre_sync'"
 psql_db "$updated" -c "ALTER EXTENSION genre_sync UPDATE"

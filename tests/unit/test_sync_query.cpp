@@ -390,13 +390,13 @@ TEST_CASE("the drop-ins never stop at the horizon, the pages always do") {
 }
 
 TEST_CASE(
-    "the envelope's rows: each as jsonb beside its key, in key order, LIMIT from the caller") {
+    "the envelope's rows: each one's columns after its key, in key order, LIMIT from the caller") {
   auto sql = gs::rows_query({SyncTable::note, QueryKind::envelope, BoundKind::timestamp_and_id,
                              BoundKind::none, BoundType::timestamp},
                             "public");
-  CHECK(sql.starts_with(
-      "SELECT pg_catalog.to_jsonb(p), p.last_modified_at, p.id FROM (SELECT r.* FROM "
-      "public.note r"));
+  CHECK(
+      sql.starts_with("SELECT true, p.last_modified_at, p.id, p.* FROM (SELECT r.* FROM "
+                      "public.note r"));
   CHECK(sql.ends_with(" ORDER BY r.last_modified_at, r.id LIMIT $7) p"));
   CHECK_FALSE(contains(sql, "$8"));  // the page size, one row less, is the caller's
 }
