@@ -8,16 +8,44 @@ namespace {
 
 bool takes_value(std::string_view flag) {
   return tools::ConnectionOptions::is_connection_flag(flag) || flag == "--lock-timeout" ||
-         flag == "--retries";
+         flag == "--retries" || flag == "--reorganize" || flag == "--batch-rows";
 }
 
-int parse_retries(const std::string &text) {
+int parse_int(const char *flag, const std::string &text, int min, int max) {
   int value = -1;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || value < 0 || value > 100) {
-    throw UsageError("--retries must be an integer from 0 to 100, got \"" + text + "\"");
+  if (error != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    throw UsageError(std::string(flag) + " must be an integer from " + std::to_string(min) +
+                     " to " + std::to_string(max) + ", got \"" + text + "\"");
   }
   return value;
+}
+
+// "note,reference" -> {"note", "reference"}; "all" is every synced table.
+std::vector<std::string> parse_tables(const std::string &text) {
+  if (text == "all") {
+    return {"note", "reference", "tune"};
+  }
+  std::vector<std::string> tables;
+  std::string_view rest = text;
+  while (true) {
+    const std::size_t comma = rest.find(',');
+    const std::string table(rest.substr(0, comma));
+    if (table != "note" && table != "reference" && table != "tune") {
+      throw UsageError("--reorganize takes note, reference, tune (comma-separated) or all, got \"" +
+                       text + "\"");
+    }
+    for (const std::string &seen : tables) {
+      if (seen == table) {
+        throw UsageError("--reorganize names " + table + " twice");
+      }
+    }
+    tables.push_back(table);
+    if (comma == std::string_view::npos) {
+      return tables;
+    }
+    rest = rest.substr(comma + 1);
+  }
 }
 
 }  // namespace
@@ -76,7 +104,11 @@ CliOptions parse_cli(int argc, const char *const *argv) {
         }
         options.lock_timeout = value;
       } else if (arg == "--retries") {
-        options.retries = parse_retries(value);
+        options.retries = parse_int("--retries", value, 0, 100);
+      } else if (arg == "--reorganize") {
+        options.reorganize = parse_tables(value);
+      } else if (arg == "--batch-rows") {
+        options.batch_rows = parse_int("--batch-rows", value, 1, 1000000);
       } else {
         options.connection.accept(arg, value);
       }
@@ -101,12 +133,20 @@ std::string usage_text() {
              "database: each missing one with CREATE INDEX CONCURRENTLY, one at a time, with\n"
              "progress on stderr. Invalid indexes left by a failed concurrent build are dropped\n"
              "and rebuilt. The set comes from the extension's sync_required_indexes().\n\n"
+             "With --reorganize it instead rewrites tables in (last_modified_at, id) order\n"
+             "online, a batch per transaction, so pages of rows read few heap pages; writers\n"
+             "are not blocked, no row's content or last_modified_at changes, and an\n"
+             "interrupted run (Ctrl-C stops after the current batch) resumes where it stopped.\n\n"
              "Usage: genre-sync-indexer [OPTION]... [DBNAME | CONNINFO]\n\n"
              "Options:\n"
              "  -n, --dry-run            print the plan, change nothing\n"
              "      --lock-timeout=DUR   lock_timeout for each DDL statement (default 5s);\n"
              "                           a build that times out is retried\n"
              "      --retries=N          attempts after a lock timeout (default 3)\n"
+             "      --reorganize=TABLES  rewrite note, reference, tune (comma-separated, or\n"
+             "                           all) in key order instead of building indexes;\n"
+             "                           needs a superuser or SET on session_replication_role\n"
+             "      --batch-rows=N       rows per reorganisation transaction (default 10000)\n"
              "  -q, --quiet              no progress display\n"
              "  -?, --help               show this help\n\n") +
          std::string(tools::ConnectionOptions::help()) +
@@ -115,7 +155,8 @@ std::string usage_text() {
          "  1  could not connect\n"
          "  2  bad usage\n"
          "  3  permission denied (building indexes needs ownership of the tables)\n"
-         "  4  an index build failed, or the extension is not installed\n";
+         "  4  an index build or reorganisation failed, or the extension is not installed\n"
+         "  5  reorganisation interrupted; run it again to resume\n";
 }
 
 }  // namespace gs::indexer

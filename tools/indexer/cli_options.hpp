@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace gs::indexer {
 
@@ -16,6 +17,11 @@ struct CliOptions {
   std::string lock_timeout = "5s";
   // Extra attempts after a build fails on the lock timeout.
   int retries = 3;
+  // --reorganize: the tables to rewrite in key order instead of building
+  // indexes (note, reference, tune; in the order given, no repeats).
+  std::vector<std::string> reorganize;
+  // Rows per reorganisation step (one transaction each).
+  int batch_rows = 10000;
 };
 
 class UsageError : public std::runtime_error {

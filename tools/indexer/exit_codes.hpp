@@ -9,6 +9,7 @@ enum ExitCode {
   exit_usage = 2,
   exit_permission_denied = 3,
   exit_build_failed = 4,
+  exit_interrupted = 5,
 };
 
 }  // namespace gs::indexer

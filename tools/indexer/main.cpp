@@ -6,9 +6,13 @@
 #include "indexer/concurrent_build.hpp"
 #include "indexer/exit_codes.hpp"
 #include "indexer/index_plan.hpp"
+#include "indexer/reorganize.hpp"
 
 #include <unistd.h>
 
+#include <atomic>
+#include <csignal>
+#include <cstdio>
 #include <iostream>
 
 namespace {
@@ -16,7 +20,47 @@ namespace {
 using namespace gs;
 using namespace gs::indexer;
 
+std::atomic<bool> stop_requested{false};
+
+// The first Ctrl-C stops after the current batch (whose transaction then
+// commits, so the run resumes after it); a second one ends the process,
+// and the server rolls the unfinished batch back.
+extern "C" void on_interrupt(int) {
+  if (stop_requested.exchange(true)) {
+    std::signal(SIGINT, SIG_DFL);
+    std::raise(SIGINT);
+  }
+}
+
+int reorganize(const CliOptions &options) {
+  tools::PgConnection writer = tools::PgConnection::open(options.connection, "genre-sync-indexer");
+  const std::string schema = read_plan(writer).schema;
+  tools::PgConnection holder =
+      tools::PgConnection::open(options.connection, "genre-sync-indexer snapshot");
+  const ReorganizeSettings settings{options.batch_rows,
+                                    tools::ProgressBar::style_for(STDERR_FILENO, options.quiet)};
+  std::signal(SIGINT, on_interrupt);
+  for (const std::string &table : options.reorganize) {
+    const ReorganizeResult r =
+        reorganize_table(writer, holder, schema, table, settings, stop_requested, std::cerr);
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "%s: %lld rows rewritten in %.1f s, WAL %.1f MB, heap %lld -> %lld pages%s\n",
+                  table.c_str(), r.rows, r.seconds, static_cast<double>(r.wal_bytes) / 1048576.0,
+                  r.pages_before, r.pages_after,
+                  r.interrupted ? "; interrupted, run again to resume" : "");
+    std::cout << line << std::flush;
+    if (r.interrupted) {
+      return exit_interrupted;
+    }
+  }
+  return exit_ok;
+}
+
 int run(const CliOptions &options) {
+  if (!options.reorganize.empty()) {
+    return reorganize(options);
+  }
   tools::PgConnection builder = tools::PgConnection::open(options.connection, "genre-sync-indexer");
   const IndexPlan plan = read_plan(builder);
   print_plan(std::cout, plan);

@@ -79,9 +79,29 @@ TEST_CASE("usage errors name the argument") {
 
 TEST_CASE("help documents every exit code") {
   const std::string help = gs::indexer::usage_text();
-  for (const char *line : {"  0  ", "  1  could not connect", "  2  bad usage",
-                           "  3  permission denied", "  4  an index build failed"}) {
+  for (const char *line :
+       {"  0  ", "  1  could not connect", "  2  bad usage", "  3  permission denied",
+        "  4  an index build or reorganisation failed", "  5  reorganisation interrupted"}) {
     INFO(line);
     CHECK(help.find(line) != std::string::npos);
   }
+}
+
+TEST_CASE("--reorganize takes tables in order, or all") {
+  CHECK(parse({}).reorganize.empty());
+  CHECK(parse({"--reorganize=note"}).reorganize == std::vector<std::string>{"note"});
+  CHECK(parse({"--reorganize", "reference,note"}).reorganize ==
+        std::vector<std::string>{"reference", "note"});
+  CHECK(parse({"--reorganize=all"}).reorganize ==
+        std::vector<std::string>{"note", "reference", "tune"});
+  CHECK(parse({}).batch_rows == 10000);
+  CHECK(parse({"--batch-rows=500"}).batch_rows == 500);
+  CHECK_THROWS_WITH(parse({"--reorganize=note,note"}), "--reorganize names note twice");
+  for (const char *bad : {"", "playlist", "note,", ",note", "note reference", "ALL"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(parse({"--reorganize", bad}), UsageError);
+  }
+  CHECK_THROWS_WITH(parse({"--batch-rows=0"}),
+                    "--batch-rows must be an integer from 1 to 1000000, got \"0\"");
+  CHECK_THROWS_AS(parse({"--batch-rows=1000001"}), UsageError);
 }
