@@ -147,45 +147,43 @@ void measure_layout(const Options &o, LayoutRun &run) {
   if (key_index != key_index_at_start) set_key_index(conn, key_index_at_start);
 }
 
-void print_pulls(const std::vector<LayoutRun> &runs, std::vector<std::string> &slower) {
+void print_pulls(const LayoutRun &run, std::vector<std::string> &slower) {
   std::printf("\nfull pull, median ms of the whole pull (page size as above)\n");
   TextTable t({"layout", "path", "user / table", "rows", "ours", "DBA keyset", "COPY floor",
                "ours / DBA", "ours / COPY"});
-  for (const auto &run : runs)
-    for (const auto &pr : run.paths)
-      for (const auto &c : pr.comparisons) {
-        const double ours = median_or_nan(c, Method::ours_keyset),
-                     peer = median_or_nan(c, Method::peer_keyset),
-                     copy = median_or_nan(c, Method::copy_floor);
-        const bool is_slower = ours / peer > 1.0;
-        t.add_row({run.layout.name, path_name(pr.path), c.label, std::to_string(c.rows()),
-                   fixed(ours, 2), fixed(peer, 2), fixed(copy, 2),
-                   fixed(ours / peer, 2) + (is_slower ? " >" : "  "), fixed(ours / copy, 2)});
-        if (is_slower)
-          slower.push_back(run.layout.name + " / " + path_name(pr.path) + " / " + c.label +
-                           " (full pull " + fixed(ours / peer, 2) + ")");
-      }
+  for (const auto &pr : run.paths)
+    for (const auto &c : pr.comparisons) {
+      const double ours = median_or_nan(c, Method::ours_keyset),
+                   peer = median_or_nan(c, Method::peer_keyset),
+                   copy = median_or_nan(c, Method::copy_floor);
+      const bool is_slower = ours / peer > 1.0;
+      t.add_row({run.layout.name, path_name(pr.path), c.label, std::to_string(c.rows()),
+                 fixed(ours, 2), fixed(peer, 2), fixed(copy, 2),
+                 fixed(ours / peer, 2) + (is_slower ? " >" : "  "), fixed(ours / copy, 2)});
+      if (is_slower)
+        slower.push_back(run.layout.name + " / " + path_name(pr.path) + " / " + c.label +
+                         " (full pull " + fixed(ours / peer, 2) + ")");
+    }
   std::fputs(t.render().c_str(), stdout);
 }
 
-void print_call_costs(const std::vector<LayoutRun> &runs) {
+void print_call_costs(const LayoutRun &run) {
   std::printf(
       "\nper-call cost, median ms of one call, each a prepared statement (sync_pull: p_genre_ids\n"
       "NULL, a v2 cursor; plain SELECT: the same rows by the same index, the floor for a call)\n");
   TextTable t({"layout", "path", "user / table", "call", "rows", "plain SELECT", "page fn",
                "sync_pull", "page / SELECT", "pull / SELECT"});
-  for (const auto &run : runs)
-    for (const auto &pr : run.paths)
-      for (const auto &cc : pr.call_costs) {
-        const double select = cc.median_ms(CallMethod::plain_select),
-                     page = cc.median_ms(CallMethod::page_function),
-                     pull = cc.median_ms(CallMethod::sync_pull);
-        t.add_row({run.layout.name, path_name(pr.path), label_of(*cc.user, cc.table),
-                   call_kind_name(cc.kind),
-                   std::to_string(cc.rows[static_cast<int>(CallMethod::page_function)]),
-                   fixed(select, 3), fixed(page, 3), fixed(pull, 3), fixed(page / select, 2),
-                   fixed(pull / select, 2)});
-      }
+  for (const auto &pr : run.paths)
+    for (const auto &cc : pr.call_costs) {
+      const double select = cc.median_ms(CallMethod::plain_select),
+                   page = cc.median_ms(CallMethod::page_function),
+                   pull = cc.median_ms(CallMethod::sync_pull);
+      t.add_row({run.layout.name, path_name(pr.path), label_of(*cc.user, cc.table),
+                 call_kind_name(cc.kind),
+                 std::to_string(cc.rows[static_cast<int>(CallMethod::page_function)]),
+                 fixed(select, 3), fixed(page, 3), fixed(pull, 3), fixed(page / select, 2),
+                 fixed(pull / select, 2)});
+    }
   std::fputs(t.render().c_str(), stdout);
 }
 
@@ -277,6 +275,7 @@ int run_paths(const Options &o) {
   std::vector<std::string> dbnames = o.dbnames;
   if (dbnames.empty()) dbnames.push_back(o.connection.dbname);
   std::vector<LayoutRun> runs;
+  std::vector<std::string> slower;
   for (const auto &db : dbnames) {
     Options one = o;
     one.connection.dbname = db;
@@ -290,11 +289,12 @@ int run_paths(const Options &o) {
       std::printf("; per-call cost: %d calls each, interleaved, medians\n", o.calls);
     }
     measure_layout(one, run);
+    // Each layout's tables as soon as it is measured: a long run keeps them.
+    print_pulls(run, slower);
+    print_call_costs(run);
+    std::fflush(stdout);
     runs.push_back(std::move(run));
   }
-  std::vector<std::string> slower;
-  print_pulls(runs, slower);
-  print_call_costs(runs);
   std::printf("\nours / DBA keyset > 1.0 (ours slower) in %zu of the full pulls%s\n", slower.size(),
               slower.empty() ? "" : ":");
   for (const auto &line : slower) std::printf("  %s\n", line.c_str());
