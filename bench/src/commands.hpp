@@ -10,5 +10,6 @@ int run_depth(const Options &o);
 int run_explain(const Options &o);
 int run_parallel(const Options &o);
 int run_filter_change(const Options &o);
+int run_paths(const Options &o);
 
 }  // namespace gs::bench

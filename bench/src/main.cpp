@@ -18,6 +18,7 @@ int run(const gs::bench::Options &o) {
     case Command::explain: return gs::bench::run_explain(o);
     case Command::parallel: return gs::bench::run_parallel(o);
     case Command::filter_change: return gs::bench::run_filter_change(o);
+    case Command::paths: return gs::bench::run_paths(o);
   }
   return 1;
 }

@@ -1,5 +1,6 @@
 #include "options.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <functional>
 #include <map>
@@ -14,6 +15,7 @@ const char *command_name(Command c) {
     case Command::incremental: return "incremental";
     case Command::parallel: return "parallel";
     case Command::filter_change: return "filter-change";
+    case Command::paths: return "paths";
   }
   return "?";
 }
@@ -40,7 +42,18 @@ const char *user_kind_name(UserKind u) {
   return u == UserKind::two_genre ? "two-genre" : "all-genre";
 }
 
+const char *path_option_name(Path p) {
+  switch (p) {
+    case Path::default_path: return "default";
+    case Path::key_index: return "key";
+    case Path::rls: return "rls";
+  }
+  return "?";
+}
+
 namespace {
+
+constexpr Path all_paths[] = {Path::default_path, Path::key_index, Path::rls};
 
 int parse_int(const std::string &opt, const std::string &v, int lo, int hi) {
   int n = 0;
@@ -139,6 +152,20 @@ std::vector<Method> parse_methods(const std::string &opt, const std::string &v) 
   return out;
 }
 
+std::vector<Path> parse_paths(const std::string &opt, const std::string &v) {
+  std::vector<Path> out;
+  for (const auto &name : split_list(v)) {
+    const auto known = std::find_if(std::begin(all_paths), std::end(all_paths),
+                                    [&](Path p) { return name == path_option_name(p); });
+    if (known == std::end(all_paths))
+      throw UsageError("unknown path in " + opt + ": \"" + name + "\" (default, key, rls)");
+    if (std::find(out.begin(), out.end(), *known) != out.end())
+      throw UsageError("path \"" + name + "\" given twice in " + opt);
+    out.push_back(*known);
+  }
+  return out;
+}
+
 std::optional<Command> parse_command(const std::string &v) {
   if (v == "explain") return Command::explain;
   if (v == "pull") return Command::pull;
@@ -146,6 +173,7 @@ std::optional<Command> parse_command(const std::string &v) {
   if (v == "incremental") return Command::incremental;
   if (v == "parallel") return Command::parallel;
   if (v == "filter-change") return Command::filter_change;
+  if (v == "paths") return Command::paths;
   return std::nullopt;
 }
 
@@ -166,6 +194,8 @@ const std::map<std::string, Setter> &value_options() {
       {"--scale", [](Options &o, auto &k, auto &v) { o.scale = parse_int(k, v, 1, 1000000); }},
       {"--points", [](Options &o, auto &k, auto &v) { o.points = parse_int(k, v, 2, 10000); }},
       {"--delta", [](Options &o, auto &k, auto &v) { o.delta = parse_int(k, v, 1, 1000000); }},
+      {"--paths", [](Options &o, auto &k, auto &v) { o.paths = parse_paths(k, v); }},
+      {"--calls", [](Options &o, auto &k, auto &v) { o.calls = parse_int(k, v, 1, 100000); }},
       {"--genre",
        [](Options &o, auto &k, auto &v) {
          if (v.empty()) throw UsageError("option " + k + " needs a genre id");
@@ -240,11 +270,11 @@ Options parse_options(const std::vector<std::string> &args) {
     command = parse_command(arg);
     if (!command)
       throw UsageError("unknown command: \"" + arg +
-                       "\" (explain, pull, depth, incremental, parallel, filter-change)");
+                       "\" (explain, pull, depth, incremental, parallel, filter-change, paths)");
   }
   if (!command)
     throw UsageError(
-        "missing command (explain, pull, depth, incremental, parallel, filter-change)");
+        "missing command (explain, pull, depth, incremental, parallel, filter-change, paths)");
   o.command = *command;
   return o;
 }
@@ -283,6 +313,11 @@ Commands:
   filter-change  add a genre to a user's selection after a full sync_pull: the
                  catch-up from the cursor against a full re-sync of the new
                  filter; then remove it again: the move-out (removed ids)
+  paths          per database given (-d, each a layout: time order, shuffled)
+                 and per path (default, key index, RLS caller): ours against
+                 the DBA keyset and the COPY floor; and the per-call cost of
+                 an empty incremental call and a 10-row page (page function,
+                 sync_pull) against a plain SELECT of the same rows
 
 )";
   const std::string run_and_output = R"(
@@ -294,16 +329,23 @@ What to run:
                            depth: references; parallel: notes,references)
   --users=LIST             two,all: the 2-genre and the all-genre user
                            (default: both; depth, parallel: all)
-  --methods=LIST           pull, incremental: seed,peer,ours,dropin,copy,json,
-                           envelope (the seed's OFFSET, the DBA keyset, our
-                           keyset pages, our drop-in OFFSET, the COPY floor,
-                           our pages as json_agg, sync_pull (pull only);
-                           default: all)
+  --methods=LIST           pull, incremental, paths: seed,peer,ours,dropin,copy,
+                           json,envelope (the seed's OFFSET, the DBA keyset, our
+                           keyset pages, our drop-in OFFSET, the COPY floor, our
+                           pages as json_agg, sync_pull (pull only); default:
+                           all; paths: peer,ours,copy of them)
   --two-genre-user=UUID    use this user instead of finding it in the data
   --all-genre-user=UUID    use this user instead of finding it in the data
   --scale=N                scale factor to print (default: inferred from tune count)
   --points=N               depth: pages sampled across the result (default 20)
   --delta=N                incremental: rows in the small delta (default 100)
+  --paths=LIST             paths: default,key,rls (default: all three, in that
+                           order). default disables the key index, key enables
+                           it (both restored at the end); rls runs as role
+                           gs_bench_rls (bench/sql/rls_caller.sql) with the key
+                           index on
+  --calls=N                paths: timed repetitions of each single call for the
+                           per-call cost (default 20)
   --genre=ID               filter-change: the genre to add (default, per user:
                            the genre outside its filter with the most tunes;
                            the user's filter is restored at the end)
@@ -322,7 +364,8 @@ Parallel fetch (parallel):
                            requests at once, all ranges in one queue) instead
                            of one table after the other
   -d, --dbname=CONNINFO    given several times: connections go to them
-                           round-robin (a primary and its hot standbys)
+                           round-robin (a primary and its hot standbys);
+                           paths: each database is measured in turn
 
 Output:
   -P, --progress=SEC       progress report every SEC seconds on stderr

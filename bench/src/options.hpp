@@ -10,7 +10,7 @@
 
 namespace gs::bench {
 
-enum class Command { explain, pull, depth, incremental, parallel, filter_change };
+enum class Command { explain, pull, depth, incremental, parallel, filter_change, paths };
 enum class Table { notes, references, tunes };
 enum class UserKind { two_genre, all_genre };
 // The ways of pulling rows that pull/incremental compare (see methods.hpp).
@@ -23,12 +23,17 @@ enum class Method {
   ours_page_json,  // json_agg of our keyset pages' rows, as a gateway turns SETOF rows into JSON
   ours_envelope,   // sync_pull's envelopes (full pulls only)
 };
+// The ways a caller reaches the rows that `paths` compares: the default path
+// (no key index), the key index on, and a role under row-level security.
+enum class Path { default_path, key_index, rls };
 
 const char *command_name(Command c);
 const char *table_name(Table t);
 // The table's name in SQL, as sync_pull's p_table takes it.
 const char *sync_table_name(Table t);
 const char *user_kind_name(UserKind u);
+// As --paths spells it: default, key, rls.
+const char *path_option_name(Path p);
 
 struct Options {
   Command command = Command::pull;
@@ -45,6 +50,8 @@ struct Options {
   int points = 20;                                   // depth: pages sampled across the result
   int delta = 100;                                   // incremental: rows in the small delta
   std::string genre;  // filter-change: the genre to add; empty: chosen per user
+  std::vector<Path> paths = {Path::default_path, Path::key_index, Path::rls};  // paths
+  int calls = 20;  // paths: timed repetitions of each single call (per-call cost)
 
   // parallel
   std::vector<int> clients = {1, 2, 4, 8};  // -c: connection counts to compare

@@ -168,9 +168,35 @@ TEST_CASE("filter-change: bad command lines are rejected") {
   CHECK_THROWS_WITH(parse_options({"filter-change", "--genre="}),
                     Contains("--genre needs a genre id"));
   CHECK_THROWS_WITH(parse_options({"filter_change"}), Contains("unknown command"));
-  CHECK_THROWS_WITH(parse_options({"filterchange"}), Contains("filter-change)"));
+  CHECK_THROWS_WITH(parse_options({"filterchange"}), Contains("filter-change, paths)"));
   CHECK_THROWS_WITH(parse_options({"filter-change", "pull"}),
                     Contains("the command is filter-change"));
   CHECK(usage_text().find("filter-change") != std::string::npos);
   CHECK(usage_text().find("--genre=ID") != std::string::npos);
+}
+
+TEST_CASE("paths: all three paths by default, --paths and --calls choose") {
+  const Options d = parse_options({"paths"});
+  CHECK(d.command == Command::paths);
+  CHECK(d.paths == std::vector<Path>{Path::default_path, Path::key_index, Path::rls});
+  CHECK(d.calls == 20);
+  CHECK(tables_for(d) == std::vector<Table>{Table::notes, Table::references, Table::tunes});
+  CHECK(users_for(d) == std::vector<UserKind>{UserKind::two_genre, UserKind::all_genre});
+  const Options o =
+      parse_options({"paths", "--paths=rls,default", "--calls", "5", "-d", "a", "-d", "b"});
+  CHECK(o.paths == std::vector<Path>{Path::rls, Path::default_path});
+  CHECK(o.calls == 5);
+  CHECK(o.dbnames == std::vector<std::string>{"a", "b"});
+  CHECK(std::string(path_option_name(Path::key_index)) == "key");
+}
+
+TEST_CASE("paths: bad --paths and --calls are usage errors") {
+  CHECK_THROWS_WITH(parse_options({"paths", "--paths=default,fast"}),
+                    "unknown path in --paths: \"fast\" (default, key, rls)");
+  CHECK_THROWS_WITH(parse_options({"paths", "--paths=key,key"}),
+                    "path \"key\" given twice in --paths");
+  CHECK_THROWS_WITH(parse_options({"paths", "--paths="}),
+                    "unknown path in --paths: \"\" (default, key, rls)");
+  CHECK_THROWS_WITH(parse_options({"paths", "--calls=0"}),
+                    "--calls must be between 1 and 100000, got 0");
 }

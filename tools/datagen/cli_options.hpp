@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/connection_options.hpp"
+#include "datagen/physical_order.hpp"
 
 #include <cstdint>
 #include <stdexcept>
@@ -13,6 +14,7 @@ struct CliOptions {
   double scale = 0;
   std::string scale_text;  // as given, for the summary
   std::uint64_t seed = 1;
+  PhysicalOrder physical_order = PhysicalOrder::shuffled;
   bool create_schema = false;
   bool quiet = false;
   bool help = false;

@@ -21,11 +21,20 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 std::string quoted(std::string_view identifier) { return "\"" + std::string(identifier) + "\""; }
 
+// Where rows of `table` are COPYed to before they are written sorted.
+constexpr const char *staging_table = "genre_sync_datagen_staging";
+
 void copy_table(tools::PgConnection &conn, const DatasetPlan &plan, Table table,
-                tools::ProgressBar &progress) {
+                PhysicalOrder order, tools::ProgressBar &progress) {
   const std::string name(table_name(table));
-  const std::string sql =
-      "COPY " + quoted(name) + " (" + std::string(copy_columns(table)) + ") FROM STDIN";
+  const std::string columns(copy_columns(table));
+  const auto sort_key = order == PhysicalOrder::time ? time_order_key(table) : std::nullopt;
+  if (sort_key) {
+    conn.exec("CREATE TEMPORARY TABLE " + std::string(staging_table) + " (LIKE " + quoted(name) +
+              ") ON COMMIT DROP");
+  }
+  const std::string sql = "COPY " + (sort_key ? std::string(staging_table) : quoted(name)) + " (" +
+                          columns + ") FROM STDIN";
   {
     tools::PgResult started(PQexec(conn.get(), sql.c_str()));
     if (started.status() != PGRES_COPY_IN) {
@@ -52,6 +61,12 @@ void copy_table(tools::PgConnection &conn, const DatasetPlan &plan, Table table,
   }
   if (finished.status() != PGRES_COMMAND_OK) {
     tools::throw_result_error(finished.get(), "COPY " + name);
+  }
+  if (sort_key) {
+    // One backend appending to a new heap: rows land in the order sent.
+    conn.exec("INSERT INTO " + quoted(name) + " (" + columns + ") SELECT " + columns + " FROM " +
+              staging_table + " ORDER BY " + std::string(*sort_key));
+    conn.exec("DROP TABLE " + std::string(staging_table));
   }
   progress.finish();
 }
@@ -81,7 +96,7 @@ void check_target(tools::PgConnection &conn, bool create_schema) {
 }
 
 LoadTimes load_dataset(tools::PgConnection &conn, const DatasetPlan &plan, bool create_schema,
-                       tools::ProgressBar &progress) {
+                       PhysicalOrder order, tools::ProgressBar &progress) {
   LoadTimes times;
   const auto copy_start = std::chrono::steady_clock::now();
   conn.exec("BEGIN");
@@ -94,7 +109,7 @@ LoadTimes load_dataset(tools::PgConnection &conn, const DatasetPlan &plan, bool 
   }
   for (const Table table : load_order) {
     const auto table_start = std::chrono::steady_clock::now();
-    copy_table(conn, plan, table, progress);
+    copy_table(conn, plan, table, order, progress);
     times.table_seconds[std::string(table_name(table))] = seconds_since(table_start);
   }
   if (times.foreign_keys_checked_after_load) {

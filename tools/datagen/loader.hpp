@@ -3,6 +3,7 @@
 #include "common/pg_connection.hpp"
 #include "common/progress_bar.hpp"
 #include "datagen/dataset_plan.hpp"
+#include "datagen/physical_order.hpp"
 
 #include <map>
 #include <stdexcept>
@@ -33,10 +34,12 @@ struct LoadTimes {
 
 // Creates the schema when asked and COPYs every table, all in one
 // transaction (a failure leaves nothing behind), then ANALYZEs the tables.
+// In time order, tables with a last_modified_at are COPYed into a temporary
+// table first and written from it sorted (see physical_order.hpp).
 // Foreign keys are enforced either way: per row, or for a superuser loading
 // tables without triggers of their own, in bulk before COMMIT.
 // Throws tools::PgError.
 LoadTimes load_dataset(tools::PgConnection &conn, const DatasetPlan &plan, bool create_schema,
-                       tools::ProgressBar &progress);
+                       PhysicalOrder order, tools::ProgressBar &progress);
 
 }  // namespace gs::datagen

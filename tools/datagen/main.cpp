@@ -30,7 +30,7 @@ int run(const gs::datagen::CliOptions &options) {
   tools::ProgressBar progress(std::cerr,
                               tools::ProgressBar::style_for(STDERR_FILENO, options.quiet));
   const datagen::LoadTimes times =
-      datagen::load_dataset(conn, plan, options.create_schema, progress);
+      datagen::load_dataset(conn, plan, options.create_schema, options.physical_order, progress);
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -39,10 +39,13 @@ int run(const gs::datagen::CliOptions &options) {
   std::printf("loaded in %.2f s (load transaction %.2f s, ANALYZE %.2f s)\n", elapsed,
               times.copy_seconds, times.analyze_seconds);
   if (times.foreign_keys_checked_after_load) {
-    std::printf("foreign keys: checked in bulk after COPY (%.2f s)\n\n", times.verify_seconds);
+    std::printf("foreign keys: checked in bulk after COPY (%.2f s)\n", times.verify_seconds);
   } else {
-    std::printf("foreign keys: checked per row by their triggers\n\n");
+    std::printf("foreign keys: checked per row by their triggers\n");
   }
+  datagen::print_physical_order(std::cout, options.physical_order,
+                                datagen::read_time_correlations(conn));
+  std::cout << '\n';
   datagen::print_table_counts(std::cout, datagen::count_tables(conn), times.table_seconds);
   std::cout << "\nnamed users (user_profile.name), first sync per the seed's row filter:\n";
   for (const char *name : {datagen::two_genre_user_name, datagen::all_genre_user_name}) {

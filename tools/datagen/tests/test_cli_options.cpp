@@ -76,3 +76,24 @@ TEST_CASE("bad command lines are usage errors that say what is wrong") {
   CHECK_THROWS_WITH(parse({"--scale", "1", "a", "b"}), "unexpected argument 'b'");
   CHECK_THROWS_AS(parse({"--scale", "1", "--verbose"}), UsageError);
 }
+
+TEST_CASE("--physical-order: shuffled by default, time or shuffled when given") {
+  CHECK(parse({"--scale", "1"}).physical_order == PhysicalOrder::shuffled);
+  CHECK(parse({"--scale", "1", "--physical-order", "time"}).physical_order == PhysicalOrder::time);
+  CHECK(parse({"--physical-order=time", "--scale", "1"}).physical_order == PhysicalOrder::time);
+  CHECK(parse({"--scale", "1", "--physical-order=time", "--physical-order=shuffled"})
+            .physical_order == PhysicalOrder::shuffled);
+  CHECK(physical_order_name(PhysicalOrder::time) == "time");
+  CHECK(physical_order_name(PhysicalOrder::shuffled) == "shuffled");
+}
+
+TEST_CASE("--physical-order: anything else is a usage error") {
+  CHECK_THROWS_WITH(parse({"--scale", "1", "--physical-order", "random"}),
+                    "--physical-order: 'random' is neither 'time' nor 'shuffled'");
+  CHECK_THROWS_WITH(parse({"--scale", "1", "--physical-order=Time"}),
+                    "--physical-order: 'Time' is neither 'time' nor 'shuffled'");
+  CHECK_THROWS_WITH(parse({"--scale", "1", "--physical-order="}),
+                    "--physical-order: '' is neither 'time' nor 'shuffled'");
+  CHECK_THROWS_WITH(parse({"--scale", "1", "--physical-order"}),
+                    "option '--physical-order' needs a value");
+}
