@@ -107,12 +107,32 @@ after=$(sql "$backwards_sql")
 awk -v a="$after" 'BEGIN { exit !(a <= 2) }' || fail "not in key order: $after% of pairs go back (before: $before%)"
 [ "$(sql "SELECT count(*) FROM sync_reorganize_progress")" = 0 ] || fail "the progress row is left"
 
-# A second run, interrupted after a few batches, then resumed.
+# A second run, interrupted after a few batches, then resumed. A session
+# holding a lock on a note halfway along the key order stops the run there
+# whatever the machine's speed: the interrupt comes once batches are done
+# and before the run can finish; the lock is let go after it.
+midway=$(sql "SELECT id FROM note ORDER BY last_modified_at, id OFFSET (SELECT count(*) / 2 FROM note) LIMIT 1")
+psql -X -q -d "$db" -c "SET application_name = 'gs_reorganize_lock'" \
+  -c "BEGIN" -c "SELECT 1 FROM note WHERE id = '$midway' FOR UPDATE" -c "SELECT pg_sleep(120)" \
+  >/dev/null 2>&1 &
+locker=$!
+for _ in $(seq 1 600); do
+  [ "$(sql "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+            WHERE a.application_name = 'gs_reorganize_lock' AND l.locktype = 'transactionid'")" -gt 0 ] && break
+  sleep 0.1
+done
 set +e
 "$indexer" --reorganize=note --batch-rows=200 -d "$db" >"$work/first.out" 2>"$work/first.err" &
 first=$!
-sleep 1.5
+for _ in $(seq 1 600); do
+  [ "$(sql "SELECT coalesce(max(rows_done), 0) FROM sync_reorganize_progress")" -gt 0 ] && break
+  sleep 0.1
+done
 kill -INT "$first"
+sleep 0.5
+sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+     WHERE application_name = 'gs_reorganize_lock'" >/dev/null
+wait "$locker"
 wait "$first"
 status=$?
 set -e
