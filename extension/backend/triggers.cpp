@@ -16,6 +16,9 @@ namespace gs::backend {
 
 namespace {
 
+// The trigger on tune, note and reference that records moves, named here
+// only: extension/sql/1.2--1.3/10_moves.sql reads the name through
+// sync_move_trigger_name().
 const char *const moves_trigger[] = {"genre_sync_moves"};
 
 // Whether each table's moves trigger fires ALWAYS, kept for one catalog
@@ -68,14 +71,20 @@ void require_move_triggers(Oid schema, SyncTable table) {
       if (!moves_recorded(relations, checked))
         ereport(ERROR,
                 (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-                 errmsg("genre_sync's trigger genre_sync_moves on table %s is missing or disabled",
-                        table_name(checked)),
+                 errmsg("genre_sync's trigger %s on table %s is missing or disabled",
+                        moves_trigger[0], table_name(checked)),
                  errdetail("Without it, rows that leave a user's filter are not recorded, and "
                            "sync_pull cannot tell workers to remove them."),
                  errhint("A superuser runs SELECT sync_install_move_triggers(); it creates and "
                          "enables the missing triggers. Moves made while a trigger was missing "
                          "are not recorded: workers that need them sync again from no cursor.")));
   });
+}
+
+Datum move_trigger_name_function(FunctionCallInfo) {
+  Datum result = (Datum)0;
+  guarded([&] { result = CStringGetTextDatum(moves_trigger[0]); });
+  return result;
 }
 
 }  // namespace gs::backend

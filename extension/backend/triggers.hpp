@@ -20,4 +20,8 @@ bool fires_always(Oid relid, std::span<const char *const> names);
 // The answer is kept for one catalog generation (backend/relation_facts.hpp).
 void require_move_triggers(Oid schema, SyncTable table);
 
+// sync_move_trigger_name() -> text: the name of the moves triggers, for the
+// update script that defines the function creating them (only it calls it).
+Datum move_trigger_name_function(FunctionCallInfo fcinfo);
+
 }  // namespace gs::backend
