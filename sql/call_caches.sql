@@ -1,11 +1,13 @@
 -- What a call keeps in its backend for the next (docs/design.md, "What a
--- call keeps"): relation OIDs and the key index's trigger facts (cleared by
--- relcache invalidations), the parsed genre_sync.trusted_roles (parsed again
--- when its value changes) and the last request.jwt.claims parsed. Each is
--- filled by a call, then the catalog or the setting changes in this same
--- session, and the next call must follow: pages equal the seed-semantics
--- reference (regress.ref_page) row for row, and the identity check answers
--- for the settings as they are now. One transaction, rolled back.
+-- call keeps"): relation OIDs, the key index's trigger facts and whether
+-- the moves triggers fire (cleared by relcache invalidations), the parsed
+-- genre_sync.trusted_roles (parsed again when its value changes) and the
+-- last request.jwt.claims parsed. Each is filled by a call, then the
+-- catalog or the setting changes in this same session, and the next call
+-- must follow: pages equal the seed-semantics reference (regress.ref_page)
+-- row for row, a pull refuses while a moves trigger is disabled, and the
+-- identity check answers for the settings as they are now. One transaction,
+-- rolled back.
 --
 -- Seen to fail: with relation_changed() in
 -- extension/backend/relation_facts.cpp not starting a new generation (a
@@ -15,12 +17,19 @@
 -- written since); with role_is_trusted() in
 -- extension/backend/caller_identity.cpp parsing the setting only once,
 -- trusted_now stayed 42501; with claims_of() keeping the first claims
--- whatever the value, signed_in_as_u2 and trusted_no_more were "ok".
+-- whatever the value, signed_in_as_u2 and trusted_no_more were "ok"; with
+-- moves_recorded() in extension/backend/triggers.cpp keeping its answer
+-- whatever the generation, pull_after_moves_trigger_disabled was "ok: true"
+-- (and sql/filter_changes.sql's note_trigger_off returned a page).
 SET TimeZone = 'UTC';
 BEGIN;
 CREATE FUNCTION pg_temp.same_pages() RETURNS boolean LANGUAGE sql AS $$
     SELECT regress.page('notes', regress.u(1), '{irish,scottish}', NULL, NULL, 1000)
            = regress.ref_page('notes', regress.u(1), '{irish,scottish}', NULL, NULL, 1000)
+$$;
+CREATE FUNCTION pg_temp.pull_outcome() RETURNS text LANGUAGE sql AS $$
+    SELECT regress.outcome(format('SELECT (sync_pull(%L, %L, ''{irish}'') ->> ''row_count'')::int > 0',
+                                  'note', regress.u(1)))
 $$;
 SELECT count(*) AS key_tables FROM sync_enable_key_index();
 SELECT pg_temp.same_pages() AS same_with_key_index;
@@ -51,6 +60,15 @@ SELECT pg_temp.same_pages() AS same_after_trigger_disabled;
 SELECT '00000000-0000-4000-8000-00000000c0df' IN
        (SELECT id FROM sync_notes_page(regress.u(1), '{irish,scottish}', p_limit => 10000))
        AS new_note_served;
+
+-- The moves trigger disabled after a pull that found it firing: the next
+-- pull refuses (55000), and pulls again once it fires.
+SET LOCAL genre_sync.horizon_margin = 0;
+SELECT pg_temp.pull_outcome() AS pull_with_moves_trigger;
+ALTER TABLE note DISABLE TRIGGER genre_sync_moves;
+SELECT pg_temp.pull_outcome() AS pull_after_moves_trigger_disabled;
+ALTER TABLE note ENABLE ALWAYS TRIGGER genre_sync_moves;
+SELECT pg_temp.pull_outcome() AS pull_after_moves_trigger_enabled;
 
 -- The identity settings, changed between calls of one session.
 CREATE ROLE regress_cache_caller NOLOGIN;

@@ -28,14 +28,9 @@ CREATE ROLE gs_rest_ops NOLOGIN;
 GRANT USAGE ON SCHEMA regress TO gs_rest_anon, gs_rest_authenticated, gs_rest_worker, gs_rest_ops;
 
 -- README, "Grants", with this test's role names. gs_rest_anon gets nothing.
--- 1. Signed-in users.
-GRANT USAGE ON SCHEMA public TO gs_rest_authenticated;
-GRANT SELECT ON tune, note, reference, playlist, playlist_tune, user_genre_selection,
-                sync_horizon_publication TO gs_rest_authenticated;
-GRANT EXECUTE ON FUNCTION sync_get_effective_genres, sync_get_playlist_tune_genres,
-                          sync_notes_page, sync_references_page, sync_tunes_page,
-                          sync_pull, sync_range_checksum, sync_partition_bounds,
-                          sync_safe_horizon TO gs_rest_authenticated;
+-- 1. Signed-in users (the bench's RLS caller is granted the same file).
+\set signed_in_role gs_rest_authenticated
+\i bench/sql/signed_in_grants.sql
 -- 2. The trusted sync worker.
 GRANT USAGE ON SCHEMA public TO gs_rest_worker;
 GRANT SELECT ON tune, note, reference, playlist, playlist_tune, user_genre_selection,

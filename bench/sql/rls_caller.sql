@@ -1,7 +1,7 @@
 -- The caller under row-level security that `genre-sync-bench paths` measures
 -- as its "RLS caller" path: the role a gateway switches to for signed-in
 -- users (PostgREST and Supabase: authenticated), granted what README's
--- "Grants" block 1 grants, and an app's typical policies on auth.uid(), the
+-- "Grants" block 1 grants (signed_in_grants.sql), and an app's typical policies on auth.uid(), the
 -- JWT's "sub" (the bench sets request.jwt.claims per user, as PostgREST
 -- does per request). No SELECT on the key tables, as README says for
 -- `authenticated`. The policies let each user see its own rows, system rows
@@ -30,15 +30,11 @@ CREATE OR REPLACE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS $$
                     (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'))::uuid
 $$;
 
-GRANT USAGE ON SCHEMA public, auth, peer TO gs_bench_rls;
+\set signed_in_role gs_bench_rls
+\ir signed_in_grants.sql
+GRANT USAGE ON SCHEMA auth, peer TO gs_bench_rls;
 GRANT EXECUTE ON FUNCTION auth.uid() TO gs_bench_rls;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA peer TO gs_bench_rls;
-GRANT SELECT ON tune, note, reference, playlist, playlist_tune, user_genre_selection,
-                sync_horizon_publication TO gs_bench_rls;
-GRANT EXECUTE ON FUNCTION sync_get_effective_genres, sync_get_playlist_tune_genres,
-                          sync_notes_page, sync_references_page, sync_tunes_page,
-                          sync_pull, sync_range_checksum, sync_partition_bounds,
-                          sync_safe_horizon TO gs_bench_rls;
 
 DO $$
 DECLARE

@@ -7,6 +7,7 @@
 #include "backend/partition_bounds.hpp"
 #include "backend/pull.hpp"
 #include "backend/sync_rows.hpp"
+#include "backend/triggers.hpp"
 
 using gs::GenreSource;
 using gs::SyncTable;
@@ -30,6 +31,7 @@ PG_FUNCTION_INFO_V1(sync_pull);
 PG_FUNCTION_INFO_V1(sync_range_checksum);
 PG_FUNCTION_INFO_V1(sync_partition_bounds);
 PG_FUNCTION_INFO_V1(sync_key_index_names);
+PG_FUNCTION_INFO_V1(sync_move_trigger_name);
 
 Datum sync_get_user_notes(PG_FUNCTION_ARGS) {
   return fenced(fcinfo, [](FunctionCallInfo f) { return offset_page(f, SyncTable::note); });
@@ -81,6 +83,10 @@ Datum sync_partition_bounds(PG_FUNCTION_ARGS) {
 
 Datum sync_key_index_names(PG_FUNCTION_ARGS) {
   return fenced(fcinfo, gs::backend::key_index_names_function);
+}
+
+Datum sync_move_trigger_name(PG_FUNCTION_ARGS) {
+  return fenced(fcinfo, gs::backend::move_trigger_name_function);
 }
 
 }  // extern "C"

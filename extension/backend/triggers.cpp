@@ -1,5 +1,6 @@
 #include "backend/triggers.hpp"
 
+#include <cstdint>
 #include <cstring>
 
 #include "backend/fence.hpp"
@@ -12,6 +13,38 @@ extern "C" {
 }
 
 namespace gs::backend {
+
+namespace {
+
+// The trigger on tune, note and reference that records moves, named here
+// only: extension/sql/1.2--1.3/10_moves.sql reads the name through
+// sync_move_trigger_name().
+const char *const moves_trigger[] = {"genre_sync_moves"};
+
+// Whether each table's moves trigger fires ALWAYS, kept for one catalog
+// generation (backend/relation_facts.hpp): -1 not known yet. Disabling or
+// dropping a trigger invalidates its table's relcache entry, which starts a
+// new generation.
+struct MoveTriggerFacts {
+  std::uint64_t generation = 0;
+  Oid schema = InvalidOid;
+  signed char fires[3];  // per SyncTable
+};
+MoveTriggerFacts facts;
+
+// PostgreSQL calls: runs inside guarded().
+bool moves_recorded(const AppRelations &relations, SyncTable table) {
+  if (facts.generation != catalog_generation() || facts.schema != relations.schema) {
+    facts.generation = catalog_generation();
+    facts.schema = relations.schema;
+    for (signed char &known : facts.fires) known = -1;
+  }
+  signed char &known = facts.fires[static_cast<int>(table)];
+  if (known < 0) known = fires_always(relation_of(relations, table), moves_trigger);
+  return known > 0;
+}
+
+}  // namespace
 
 bool fires_always(Oid relid, std::span<const char *const> names) {
   if (!OidIsValid(relid)) return false;
@@ -30,22 +63,28 @@ bool fires_always(Oid relid, std::span<const char *const> names) {
 }
 
 void require_move_triggers(Oid schema, SyncTable table) {
-  static const char *const moves[] = {"genre_sync_moves"};
+  // Locks the tables first: that takes any invalidation still pending.
   const AppRelations &relations = app_relations(schema, table);
   guarded([&] {
     const SyncTable tables[] = {SyncTable::tune, table};
     for (const SyncTable checked : std::span(tables, table == SyncTable::tune ? 1 : 2))
-      if (!fires_always(relation_of(relations, checked), moves))
+      if (!moves_recorded(relations, checked))
         ereport(ERROR,
                 (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-                 errmsg("genre_sync's trigger genre_sync_moves on table %s is missing or disabled",
-                        table_name(checked)),
+                 errmsg("genre_sync's trigger %s on table %s is missing or disabled",
+                        moves_trigger[0], table_name(checked)),
                  errdetail("Without it, rows that leave a user's filter are not recorded, and "
                            "sync_pull cannot tell workers to remove them."),
                  errhint("A superuser runs SELECT sync_install_move_triggers(); it creates and "
                          "enables the missing triggers. Moves made while a trigger was missing "
                          "are not recorded: workers that need them sync again from no cursor.")));
   });
+}
+
+Datum move_trigger_name_function(FunctionCallInfo) {
+  Datum result = (Datum)0;
+  guarded([&] { result = CStringGetTextDatum(moves_trigger[0]); });
+  return result;
 }
 
 }  // namespace gs::backend

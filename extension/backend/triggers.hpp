@@ -14,9 +14,14 @@ namespace gs::backend {
 // the transaction ends. PostgreSQL calls: runs inside guarded().
 bool fires_always(Oid relid, std::span<const char *const> names);
 
-// Raises 55000 unless the genre_sync_moves triggers of `table` and of tune
+// Raises 55000 unless the moves triggers of `table` and of tune
 // (whose moves move every table's rows) fire: without them sync_pull would
 // not learn of rows that left a filter and would leave them on replicas.
+// The answer is kept for one catalog generation (backend/relation_facts.hpp).
 void require_move_triggers(Oid schema, SyncTable table);
+
+// sync_move_trigger_name() -> text: the name of the moves triggers, for the
+// update script that defines the function creating them (only it calls it).
+Datum move_trigger_name_function(FunctionCallInfo fcinfo);
 
 }  // namespace gs::backend

@@ -11,6 +11,9 @@
 # installed, and GS_BUILD_DIR pointing at the CMake build.
 set -euo pipefail
 
+# shellcheck source=lib/check.bash
+. tests/integration/lib/check.bash
+
 build=${GS_BUILD_DIR:?set GS_BUILD_DIR to the CMake build directory}
 bench=$build/bench/genre-sync-bench
 datagen=$build/tools/datagen/genre-sync-datagen
@@ -18,8 +21,6 @@ db=gs_bench_parallel_$$
 other=${db}_other
 work=$(mktemp -d)
 
-fail() { echo "bench_parallel_smoke: FAIL: $*" >&2; exit 1; }
-sql() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
 cleanup() {
   dropdb --if-exists --force "$db" 2>/dev/null || true
   dropdb --if-exists --force "$other" 2>/dev/null || true
@@ -31,7 +32,7 @@ trap cleanup EXIT
 [ -x "$datagen" ] || fail "no datagen at $datagen"
 createdb "$db"
 "$datagen" -q --scale 1 --create-schema -d "$db" >/dev/null
-sql "$db" "CREATE EXTENSION genre_sync" >/dev/null
+sql_in "$db" "CREATE EXTENSION genre_sync" >/dev/null
 
 status=0
 "$bench" parallel -d "$db" -c 1,4 --rtt-ms 5 -t 1 --warmup 0 --tables notes,references \
@@ -42,9 +43,9 @@ grep -q '^every run returned exactly the rows of the sequential pull' "$work/out
 grep -q '^network round trip: 5 ms per request, SIMULATED' "$work/out" || fail "the simulated delay is not stated"
 
 # The bench's sequential pull must be the drop-in functions' whole result.
-user=$(sql "$db" "SELECT id FROM user_profile WHERE name = 'all-genre-user'")
+user=$(sql_in "$db" "SELECT id FROM user_profile WHERE name = 'all-genre-user'")
 for t in notes references; do
-  want=$(sql "$db" "SELECT count(*) FROM sync_get_user_$t('$user', sync_get_effective_genres('$user'), NULL, 10000, 0)")
+  want=$(sql_in "$db" "SELECT count(*) FROM sync_get_user_$t('$user', sync_get_effective_genres('$user'), NULL, 10000, 0)")
   [ "$want" -gt 0 ] || fail "the all-genre user has no $t"
   grep -Eq "^all-genre $t: $want rows, order-independent digest [0-9a-f]{16} \\(sequential pull\\)$" "$work/out" \
     || { cat "$work/out" >&2; fail "$t: the sequential pull did not return the drop-in's $want rows"; }
@@ -68,7 +69,7 @@ grep -Eq '"server_cpu_ms_median": [0-9]' "$work/result.json" || fail "--json has
 # first: each sleeps the simulated 20 ms before its request, long after the
 # other threads have started.
 createdb -T "$db" "$other"
-sql "$other" "DELETE FROM note" >/dev/null
+sql_in "$other" "DELETE FROM note" >/dev/null
 status=0
 "$bench" parallel -d "$db" -d "$other" -c 4 --rtt-ms 20 -t 1 --warmup 0 --tables notes --page-size 100 \
   >"$work/out" 2>"$work/err" || status=$?

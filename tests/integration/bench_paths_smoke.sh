@@ -18,6 +18,9 @@
 # installed, and GS_BUILD_DIR pointing at the CMake build.
 set -euo pipefail
 
+# shellcheck source=lib/check.bash
+. tests/integration/lib/check.bash
+
 build=${GS_BUILD_DIR:?set GS_BUILD_DIR to the CMake build directory}
 bench=$build/bench/genre-sync-bench
 datagen=$build/tools/datagen/genre-sync-datagen
@@ -25,8 +28,6 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 db=gs_bench_paths_$$
 work=$(mktemp -d)
 
-fail() { echo "bench_paths_smoke: FAIL: $*" >&2; exit 1; }
-sql() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
 cleanup() {
   for d in "${db}_time" "${db}_shuffled" "${db}_bare"; do dropdb --if-exists --force "$d" 2>/dev/null || true; done
   rm -rf "$work"
@@ -42,10 +43,10 @@ for order in time shuffled; do
     -f "$top/bench/sql/seed_rpcs.sql" -f "$top/bench/sql/keyset_peer.sql" \
     -f "$top/bench/sql/rls_caller.sql" -c "SELECT count(*) FROM sync_create_indexes()" >/dev/null
 done
-sql "${db}_time" "SELECT count(*) FROM sync_enable_key_index()" >/dev/null
-sql "${db}_time" "CREATE POLICY hide_favourites ON note AS RESTRICTIVE FOR SELECT TO gs_bench_rls
-                  USING (favorite IS NOT TRUE)"
-for order in time shuffled; do sql "${db}_$order" "VACUUM ANALYZE"; done
+sql_in "${db}_time" "SELECT count(*) FROM sync_enable_key_index()" >/dev/null
+sql_in "${db}_time" "CREATE POLICY hide_favourites ON note AS RESTRICTIVE FOR SELECT TO gs_bench_rls
+                     USING (favorite IS NOT TRUE)"
+for order in time shuffled; do sql_in "${db}_$order" "VACUUM ANALYZE"; done
 
 status=0
 "$bench" paths -d "${db}_time" -d "${db}_shuffled" -t 1 --warmup 0 --calls 2 \
@@ -66,14 +67,14 @@ number='[0-9]+\.[0-9]+'
 for order in time shuffled; do
   label=$([ $order = time ] && echo "time order" || echo shuffled)
   for kind in two all; do
-    user=$(sql "${db}_$order" "SELECT id FROM user_profile WHERE name = '$kind-genre-user'")
+    user=$(sql_in "${db}_$order" "SELECT id FROM user_profile WHERE name = '$kind-genre-user'")
     genres="sync_get_effective_genres('$user')"
     for t in notes references tunes; do
       # Keyset tune pages after the first include deleted tunes (the bench
       # says how many): any count will do there.
       want='[0-9]+'
       [ $t = tunes ] ||
-        want=$(sql "${db}_$order" "SELECT count(*) FROM sync_get_user_$t('$user', $genres, NULL, 10000, 0)")
+        want=$(sql_in "${db}_$order" "SELECT count(*) FROM sync_get_user_$t('$user', $genres, NULL, 10000, 0)")
       for path in default "key index" "RLS caller"; do
         rows=$want ten=10
         if [ "$path" = "RLS caller" ] && [ $order = time ] && [ $t = notes ]; then
@@ -113,7 +114,7 @@ count() { grep -Eo "$1" "$work/result.json" | wc -l; }
 [ "$(count '"ratio_vs_select": [0-9]')" = 216 ] || fail "--json: every call's ratio to the SELECT"
 
 # The key index as it was: on in the time-ordered database, off in the other.
-on() { sql "$1" "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'genre_sync_key_index%'"; }
+on() { sql_in "$1" "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'genre_sync_key_index%'"; }
 [ "$(on "${db}_time")" = 9 ] || fail "the key index was not left on"
 [ "$(on "${db}_shuffled")" = 0 ] || fail "the key index was not left off"
 

@@ -12,28 +12,25 @@
 # GS_INDEXER_TEST_SCALE sets the datagen scale (default 10, the scale issue 3 names).
 set -euo pipefail
 
-indexer=${GS_INDEXER:-${GS_BUILD_DIR:?set GS_INDEXER or GS_BUILD_DIR}/tools/indexer/genre-sync-indexer}
-datagen=${GS_DATAGEN:-$(dirname "$indexer")/../datagen/genre-sync-datagen}
+# shellcheck source=lib/check.bash
+. tests/integration/lib/check.bash
+# shellcheck source=lib/indexer_tools.bash
+. tests/integration/lib/indexer_tools.bash
+# shellcheck source=lib/writers.bash
+. tests/integration/lib/writers.bash
 here=$(cd "$(dirname "$0")/../.." && pwd)
 db=gs_indexer_concurrent_$$
 role=gs_indexer_nonowner_$$
 work=$(mktemp -d)
-writers=()
-
-fail() { echo "indexer_concurrent: FAIL: $*" >&2; exit 1; }
-sql() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
 
 cleanup() {
-  touch "$work/stop"
-  for pid in "${writers[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  kill_writers
   dropdb --if-exists --force "$db" 2>/dev/null || true
   psql -X -q -d postgres -c "DROP ROLE IF EXISTS $role" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-[ -x "$indexer" ] || fail "no indexer at $indexer"
 createdb "$db"
 if [ -x "$datagen" ]; then
   "$datagen" -q --scale "${GS_INDEXER_TEST_SCALE:-10}" --create-schema -d "$db" >/dev/null
@@ -90,19 +87,7 @@ UPDATE tune SET title = 'updated', last_modified_at = clock_timestamp()
 WHERE id = (SELECT id FROM tune OFFSET floor(random() * 500) LIMIT 1);
 COMMIT;
 SQL
-writer() {
-  local n=0
-  while [ ! -e "$work/stop" ]; do
-    psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$work/write.sql" >/dev/null 2>>"$work/writer$1.err" \
-      || echo "batch $n failed" >>"$work/writer$1.err"
-    n=$((n + 1))
-  done
-  echo "$n" >"$work/writer$1.batches"
-}
-for w in 1 2 3; do
-  writer "$w" &
-  writers+=($!)
-done
+start_writers 3
 sleep 1
 
 # A writer whose transaction stays open for 3 s: CONCURRENTLY waits for it
@@ -122,15 +107,10 @@ set -e
 wait "$long_writer" || { cat "$work/long.err" >&2; fail "the long writer failed"; }
 notes_after=$(sql "SELECT count(*) FROM note")
 sleep 1
-touch "$work/stop"
-for pid in "${writers[@]}"; do wait "$pid"; done
-writers=()
+stop_writers
 
 [ "$status" -eq 0 ] || { cat "$work/indexer.out" "$work/indexer.err" >&2; fail "indexer exited $status"; }
-for w in 1 2 3; do
-  [ ! -s "$work/writer$w.err" ] || { cat "$work/writer$w.err" >&2; fail "writer $w had errors"; }
-  [ "$(cat "$work/writer$w.batches")" -gt 0 ] || fail "writer $w wrote nothing"
-done
+check_writers
 [ "$notes_after" -gt "$notes_before" ] || fail "no write committed while the indexer ran"
 grep -q '^rebuild	genre_sync_note_tune_ref_idx' "$work/indexer.out" || fail "the invalid leftover was not planned for rebuild"
 grep -q '^built 8 of 8 indexes; 8 present and valid$' "$work/indexer.out" \

@@ -26,25 +26,22 @@
 # extension installed, and GS_INDEXER (or GS_BUILD_DIR) pointing at the build.
 set -euo pipefail
 
-indexer=${GS_INDEXER:-${GS_BUILD_DIR:?set GS_INDEXER or GS_BUILD_DIR}/tools/indexer/genre-sync-indexer}
-datagen=${GS_DATAGEN:-$(dirname "$indexer")/../datagen/genre-sync-datagen}
+# shellcheck source=lib/check.bash
+. tests/integration/lib/check.bash
+# shellcheck source=lib/indexer_tools.bash
+. tests/integration/lib/indexer_tools.bash
+# shellcheck source=lib/writers.bash
+. tests/integration/lib/writers.bash
 db=gs_reorganize_$$
 work=$(mktemp -d)
-writers=()
-
-fail() { echo "reorganize_concurrent: FAIL: $*" >&2; exit 1; }
-sql() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
 
 cleanup() {
-  touch "$work/stop"
-  for pid in "${writers[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  kill_writers
   dropdb --if-exists --force "$db" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-[ -x "$indexer" ] || fail "no indexer at $indexer"
 [ -x "$datagen" ] || fail "no datagen at $datagen"
 createdb "$db"
 "$datagen" -q --scale "${GS_REORGANIZE_TEST_SCALE:-5}" --create-schema -d "$db" >/dev/null
@@ -88,16 +85,7 @@ WITH d AS (DELETE FROM note WHERE id = (SELECT w.id FROM written w WHERE w.op = 
 INSERT INTO written SELECT id, 'delete' FROM d;
 COMMIT;
 SQL
-writer() {
-  while [ ! -e "$work/stop" ]; do
-    psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$work/write.sql" >/dev/null 2>>"$work/writer$1.err" \
-      || echo "a write failed" >>"$work/writer$1.err"
-  done
-}
-for w in 1 2; do
-  writer "$w" &
-  writers+=($!)
-done
+start_writers 2
 sleep 1
 
 # A whole run: the untouched notes end in key order.
@@ -144,12 +132,8 @@ done_rows=$(sql "SELECT rows_done FROM sync_reorganize_progress WHERE table_name
   || { cat "$work/second.out" "$work/second.err" >&2; fail "resumed run failed"; }
 grep -q '(resumed)' "$work/second.err" || { cat "$work/second.err" >&2; fail "the second run did not resume"; }
 sleep 0.5
-touch "$work/stop"
-for pid in "${writers[@]}"; do wait "$pid"; done
-writers=()
-for w in 1 2; do
-  [ ! -s "$work/writer$w.err" ] || { cat "$work/writer$w.err" >&2; fail "writer $w had errors"; }
-done
+stop_writers
+check_writers
 [ "$(sql "SELECT count(*) FROM written WHERE op = 'update'")" -gt 0 ] || fail "no update committed"
 
 lost=$(sql "SELECT count(*) FROM (SELECT id, count(*) AS n FROM written WHERE op = 'update' GROUP BY id) w

@@ -80,6 +80,8 @@ $moves$;
 -- The triggers, one per table, made by a function so that a superuser can
 -- make them again where they are missing: sync_pull refuses to run without
 -- them (backend/triggers.cpp), and pg_upgrade's dump leaves them out (below).
+-- Their name is the C++'s (backend/triggers.cpp), given to this script by
+-- sync_move_trigger_name(), which exists only while it runs.
 --
 -- They belong with the extension: DROP EXTENSION, which drops their
 -- functions, drops them too (their dependency on the function becomes
@@ -96,43 +98,57 @@ $moves$;
 -- leaves them out as well and does not run this script: after pg_upgrade,
 -- sync_pull says they are missing and names this function. The tables' order
 -- in a dump is 60_restore_order.sql's.
-CREATE FUNCTION sync_install_move_triggers() RETURNS integer
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
-AS $fn$
+CREATE FUNCTION sync_move_trigger_name() RETURNS text
+AS 'MODULE_PATHNAME', 'sync_move_trigger_name'
+LANGUAGE C IMMUTABLE STRICT;
+
+DO $install$
 DECLARE
-    tab text;
-    made integer := 0;
-    trigger_oid oid;
+    trigger_name constant text := @extschema@.sync_move_trigger_name();
 BEGIN
-    FOREACH tab IN ARRAY ARRAY['tune', 'note', 'reference'] LOOP
-        SELECT g.oid INTO trigger_oid FROM pg_trigger g
-        WHERE g.tgrelid = format('@extschema@.%I', tab)::regclass AND g.tgname = 'genre_sync_moves';
-        IF trigger_oid IS NULL THEN
-            EXECUTE format($sql$
-                CREATE TRIGGER genre_sync_moves AFTER UPDATE ON @extschema@.%1$I
-                    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-                    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.%2$I()
-                $sql$, tab, 'sync_move_' || tab || '_updated');
-            made := made + 1;
-        END IF;
-        -- Also under session_replication_role = replica (logical replication).
-        EXECUTE format('ALTER TABLE @extschema@.%I ENABLE ALWAYS TRIGGER genre_sync_moves', tab);
-    END LOOP;
-    UPDATE pg_depend d SET deptype = 'a'
-    FROM pg_trigger g
-    WHERE d.classid = 'pg_trigger'::regclass AND d.objid = g.oid
-      AND d.refclassid = 'pg_proc'::regclass AND d.refobjid = g.tgfoid
-      AND d.deptype = 'n' AND g.tgname = 'genre_sync_moves'
-      AND g.tgrelid IN ('@extschema@.tune'::regclass, '@extschema@.note'::regclass,
-                        '@extschema@.reference'::regclass);
-    UPDATE pg_trigger g SET tgisinternal = true
-    WHERE g.tgname = 'genre_sync_moves' AND NOT g.tgisinternal
-      AND g.tgrelid IN ('@extschema@.tune'::regclass, '@extschema@.note'::regclass,
-                        '@extschema@.reference'::regclass);
-    RETURN made;
+    EXECUTE format($sql$
+        CREATE FUNCTION @extschema@.sync_install_move_triggers() RETURNS integer
+        LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+        AS $fn$
+        DECLARE
+            tab text;
+            made integer := 0;
+            trigger_oid oid;
+        BEGIN
+            FOREACH tab IN ARRAY ARRAY['tune', 'note', 'reference'] LOOP
+                SELECT g.oid INTO trigger_oid FROM pg_trigger g
+                WHERE g.tgrelid = format('@extschema@.%%I', tab)::regclass AND g.tgname = %1$L;
+                IF trigger_oid IS NULL THEN
+                    EXECUTE format($create$
+                        CREATE TRIGGER %1$I AFTER UPDATE ON @extschema@.%%1$I
+                            REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+                            FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.%%2$I()
+                        $create$, tab, 'sync_move_' || tab || '_updated');
+                    made := made + 1;
+                END IF;
+                -- Also under session_replication_role = replica (logical replication).
+                EXECUTE format('ALTER TABLE @extschema@.%%I ENABLE ALWAYS TRIGGER %1$I', tab);
+            END LOOP;
+            UPDATE pg_depend d SET deptype = 'a'
+            FROM pg_trigger g
+            WHERE d.classid = 'pg_trigger'::regclass AND d.objid = g.oid
+              AND d.refclassid = 'pg_proc'::regclass AND d.refobjid = g.tgfoid
+              AND d.deptype = 'n' AND g.tgname = %1$L
+              AND g.tgrelid IN ('@extschema@.tune'::regclass, '@extschema@.note'::regclass,
+                                '@extschema@.reference'::regclass);
+            UPDATE pg_trigger g SET tgisinternal = true
+            WHERE g.tgname = %1$L AND NOT g.tgisinternal
+              AND g.tgrelid IN ('@extschema@.tune'::regclass, '@extschema@.note'::regclass,
+                                '@extschema@.reference'::regclass);
+            RETURN made;
+        END
+        $fn$
+        $sql$, trigger_name);
+    EXECUTE format('COMMENT ON FUNCTION @extschema@.sync_install_move_triggers() IS %L',
+        format('Creates the %s triggers that are missing on tune, note and reference (after pg_upgrade) and enables them ALWAYS; returns how many it created. Superuser only: it marks them internal. Moves made while one was missing or disabled are not recorded',
+               trigger_name));
 END
-$fn$;
-COMMENT ON FUNCTION sync_install_move_triggers() IS
-'Creates the genre_sync_moves triggers that are missing on tune, note and reference (after pg_upgrade) and enables them ALWAYS; returns how many it created. Superuser only: it marks them internal. Moves made while one was missing or disabled are not recorded';
+$install$;
+DROP FUNCTION sync_move_trigger_name();
 
 SELECT sync_install_move_triggers();
