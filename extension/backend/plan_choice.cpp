@@ -4,8 +4,10 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 extern "C" {
+#include "catalog/pg_class.h"
 #include "catalog/pg_statistic.h"
 #include "jit/jit.h"
 #include "optimizer/cost.h"
@@ -100,6 +102,73 @@ double cached_genre_share(Oid tune_relid, Datum genres) {
   return share;
 }
 
+// The paged table's last_modified_at histogram and row count, kept for one
+// catalog generation (new statistics start a new one).
+struct TableTimes {
+  std::uint64_t generation = 0;
+  Oid relid = InvalidOid;
+  std::vector<Timestamp> bounds;  // empty without statistics
+  double rows = -1;
+};
+TableTimes table_times;
+
+// Reads them. PostgreSQL calls: runs inside guarded().
+void read_table_times(Oid relid, TableTimes &times) {
+  times.bounds.clear();
+  times.rows = -1;
+  HeapTuple class_tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+  if (HeapTupleIsValid(class_tuple)) {
+    times.rows = reinterpret_cast<Form_pg_class>(GETSTRUCT(class_tuple))->reltuples;
+    ReleaseSysCache(class_tuple);
+  }
+  const AttrNumber attnum = get_attnum(relid, "last_modified_at");
+  if (attnum == InvalidAttrNumber || get_atttype(relid, attnum) != TIMESTAMPOID) return;
+  HeapTuple stats = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid), Int16GetDatum(attnum),
+                                    BoolGetDatum(false));
+  if (!HeapTupleIsValid(stats)) return;
+  AttStatsSlot histogram;
+  if (get_attstatsslot(&histogram, stats, STATISTIC_KIND_HISTOGRAM, InvalidOid,
+                       ATTSTATSSLOT_VALUES)) {
+    times.bounds.reserve(histogram.nvalues);
+    for (int i = 0; i < histogram.nvalues; ++i)
+      times.bounds.push_back(DatumGetTimestamp(histogram.values[i]));
+    free_attstatsslot(&histogram);
+  }
+  ReleaseSysCache(stats);
+}
+
+// About how many of the table's rows lie after `after` in key order, from
+// the histogram of last_modified_at (linear within a bucket, as the planner
+// reads it); rows stamped since the last ANALYZE count nothing. -1 without
+// statistics.
+double rows_after(Oid relid, Timestamp after) {
+  if (table_times.generation != catalog_generation() || table_times.relid != relid) {
+    const std::uint64_t generation = catalog_generation();
+    guarded([&] { read_table_times(relid, table_times); });
+    table_times.generation = generation;
+    table_times.relid = relid;
+  }
+  const std::vector<Timestamp> &bounds = table_times.bounds;
+  if (bounds.size() < 2 || table_times.rows < 0) return -1;
+  if (after >= bounds.back()) return 0;
+  if (after < bounds.front()) return table_times.rows;
+  std::size_t i = 1;
+  while (bounds[i] <= after) ++i;  // bounds[i - 1] <= after < bounds[i]
+  const double within =
+      static_cast<double>(bounds[i] - after) / static_cast<double>(bounds[i] - bounds[i - 1]);
+  const double buckets = static_cast<double>(bounds.size() - 1);
+  return table_times.rows * (static_cast<double>(bounds.size() - 1 - i) + within) / buckets;
+}
+
+Oid paged_relid(const AppRelations &relations, SyncTable table) {
+  switch (table) {
+    case SyncTable::tune: return relations.tune;
+    case SyncTable::note: return relations.note;
+    case SyncTable::reference: return relations.reference;
+  }
+  return InvalidOid;
+}
+
 }  // namespace
 
 bool plan_fixed_by_settings(const RowsShape &shape) {
@@ -109,16 +178,27 @@ bool plan_fixed_by_settings(const RowsShape &shape) {
          shape.kind != QueryKind::bounds && shape.kind != QueryKind::bounds_sampled;
 }
 
-PlanChoice choose_plan(Oid tune_relid, const RowsShape &shape, const RowsArgs &args) {
+PlanChoice choose_plan(const AppRelations &relations, const RowsShape &shape,
+                       const RowsArgs &args) {
   if (plan_fixed_by_settings(shape)) return PlanChoice::kept;
   const bool page = shape.kind == QueryKind::keyset_rows || shape.kind == QueryKind::envelope ||
                     shape.kind == QueryKind::offset_rows;
   if (!page || shape.access != RowsAccess::app_tables) return PlanChoice::automatic;
-  if (!args.genre_ids || !OidIsValid(tune_relid)) return PlanChoice::custom;
-  const double share = cached_genre_share(tune_relid, *args.genre_ids);
-  const double rows = static_cast<double>(args.limit) + args.offset;
-  const bool few_rows_walked = share > 0 && rows / share <= by_time_max_walk;
-  return share >= by_time_min_share || few_rows_walked ? PlanChoice::by_time : PlanChoice::custom;
+  if (!args.genre_ids || !OidIsValid(relations.tune)) return PlanChoice::custom;
+  const double share = cached_genre_share(relations.tune, *args.genre_ids);
+  if (share >= by_time_min_share) return PlanChoice::by_time;
+  if (share <= 0) return PlanChoice::custom;
+  double walked = (static_cast<double>(args.limit) + args.offset) / share;
+  // From a cursor near the table's newest rows (a worker's incremental
+  // sync, an empty one above all) the walk stops at the table's end: it
+  // reads no more rows than lie after the cursor.
+  if (shape.after != BoundKind::none && shape.bound_type == BoundType::timestamp &&
+      shape.kind != QueryKind::offset_rows) {
+    const double after =
+        rows_after(paged_relid(relations, shape.table), DatumGetTimestamp(args.after_ts));
+    if (after >= 0 && after < walked) walked = after;
+  }
+  return walked <= by_time_max_walk ? PlanChoice::by_time : PlanChoice::custom;
 }
 
 PlannerSettings current_planner_settings() {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "backend/pg.hpp"
+#include "backend/relation_facts.hpp"
 #include "backend/rows_query.hpp"
 #include "core/sync_query.hpp"
 
@@ -27,8 +28,10 @@ enum class PlanChoice {
 // stops at LIMIT is right at every position and is kept, as it is for a page
 // so small that the walk reads only a few hundred rows; a user of few genres
 // asking for more needs a plan for this call's genres and position, as the
-// plain SQL peer gets. PostgreSQL calls inside; needs tune's relid.
-PlanChoice choose_plan(Oid tune_relid, const RowsShape &shape, const RowsArgs &args);
+// plain SQL peer gets, unless its cursor lies so near the table's newest
+// rows (pg_statistic's histogram of last_modified_at) that the walk reads
+// only those few. PostgreSQL calls inside.
+PlanChoice choose_plan(const AppRelations &relations, const RowsShape &shape, const RowsArgs &args);
 
 // The planner's settings that matter here, as plain values: set for the
 // query's run and restored after it, also when it fails. They are assigned

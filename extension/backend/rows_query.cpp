@@ -82,7 +82,7 @@ void run_rows_step(Oid schema, const RowsShape &shape, const RowsArgs &args, Des
       plan_fixed_by_settings(shape) ? CURSOR_OPT_GENERIC_PLAN : 0);
   std::optional<Datum> horizon;
   if (args.horizon) horizon = TimestampGetDatum(*args.horizon);
-  const PlanChoice choice = choose_plan(app_relations(schema).tune, shape, args);
+  const PlanChoice choice = choose_plan(app_relations(schema), shape, args);
   const PlannerSettings saved = current_planner_settings();
 
   // The settings hold for this query's run only, its planning included (a

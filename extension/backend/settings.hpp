@@ -12,4 +12,8 @@ extern char *stamp_time_zone;
 // oldest transaction start it sees.
 extern int horizon_margin_ms;
 
+// Sets glibc's malloc to keep the memory a call frees for the next call
+// (settings.cpp says why); the backend is single-threaded.
+void keep_freed_heap();
+
 }  // namespace gs::backend

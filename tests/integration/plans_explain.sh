@@ -97,6 +97,16 @@ INSERT INTO plan_case VALUES
 (11, 'tunes, two small genres', true,
  $$SELECT count(*) FROM sync_tunes_page(regress.u(1), '{shanty,Galician}', p_limit => 1000)$$,
  'tune t', '{node:BitmapOr,index:genre_sync_tune_genre_idx,index:genre_sync_tune_private_for_idx}', '{seq:tune}'),
+-- An incremental call of the same user from a cursor past the table's
+-- newest rows (pg_statistic's histogram): the walk in key order reads only
+-- what lies after it, so the one kept plan serves it, unplanned: its index
+-- condition still holds the parameter ($3), not the call's value. (Seen to
+-- fail: with the clamp to the rows after the cursor removed from choose_plan,
+-- a scratch edit, both modes failed: "missing
+-- cond:genre_sync_note_last_modified_at_id_idx:$3", a custom plan.)
+(13, 'notes, two small genres, empty incremental', true,
+ $$SELECT count(*) FROM sync_notes_page(regress.u(1), '{shanty,Galician}', '2030-01-01 00:00:00+00', NULL, 1000)$$,
+ 'note r', '{cond:genre_sync_note_last_modified_at_id_idx:$3}', '{node:BitmapOr,node:Sort,seq:note}'),
 -- Genre discovery finds the user's playlists by user_ref.
 (12, 'effective genres', true,
  $$SELECT sync_get_effective_genres(regress.u(1))$$,
