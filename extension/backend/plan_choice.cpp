@@ -178,6 +178,11 @@ bool plan_fixed_by_settings(const RowsShape &shape) {
          shape.kind != QueryKind::bounds && shape.kind != QueryKind::bounds_sampled;
 }
 
+bool genres_hold_most_tunes(const AppRelations &relations, Datum genres) {
+  return OidIsValid(relations.tune) &&
+         cached_genre_share(relations.tune, genres) >= by_time_min_share;
+}
+
 PlanChoice choose_plan(const AppRelations &relations, const RowsShape &shape,
                        const RowsArgs &args) {
   if (plan_fixed_by_settings(shape)) return PlanChoice::kept;

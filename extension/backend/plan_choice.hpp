@@ -22,6 +22,11 @@ enum class PlanChoice {
   custom,     // planned for this call's arguments
 };
 
+// Whether `genres` (a text[]) hold at least half of all tunes, by tune.genre's
+// statistics: such a user finds a page's rows within the next few in key
+// order. PostgreSQL calls inside.
+bool genres_hold_most_tunes(const AppRelations &relations, Datum genres);
+
 // The choice for a page, envelope or drop-in over the app tables: a user
 // whose genres hold most of the catalogue (tune.genre's statistics) finds a
 // page's rows within the next few in key order, so the ordered walk that

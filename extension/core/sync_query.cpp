@@ -208,11 +208,18 @@ std::string filtered_rows(const RowsShape &shape, const std::string &schema) {
     if (shape.table == SyncTable::tune ||
         (shape.kind != QueryKind::keyset_rows && shape.kind != QueryKind::envelope))
       throw std::logic_error("the candidates' rows are those of a note or reference page");
-    sql += "pg_catalog.unnest(" + rows_param(param_candidate_ids) + ") c(id) JOIN ";
+    // LATERAL, with OFFSET 0 so that it is not pulled up: each
+    // candidate's row is looked up from the candidate, never the other way
+    // round. A kept plan expects a few candidates (the array is a
+    // parameter), and as a plain join it may walk a small table in time
+    // order and rescan every candidate for each row.
+    sql += "pg_catalog.unnest(" + rows_param(param_candidate_ids) +
+           ") c(id) CROSS JOIN LATERAL (SELECT " + row + ".* FROM " + schema + "." +
+           table_name(shape.table) + " " + row + " WHERE " + row +
+           ".id OPERATOR(pg_catalog.=) c.id OFFSET 0) " + row;
+  } else {
+    sql += schema + "." + table_name(shape.table) + " " + row;
   }
-  sql += schema + "." + table_name(shape.table) + " " + row;
-  if (shape.split == SplitStep::caller_rows)
-    sql += " ON " + row + ".id OPERATOR(pg_catalog.=) c.id";
   if (shape.table != SyncTable::tune)
     sql += " JOIN " + schema + ".tune t ON t.id OPERATOR(pg_catalog.=) r.tune_ref";
   sql += " WHERE " + genre_filter("t");
