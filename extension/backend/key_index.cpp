@@ -96,13 +96,11 @@ bool is_btree(Oid index) {
   return btree;
 }
 
-// Whether the rows' table is read in time order only through btree indexes
-// on (last_modified_at, id), and at least one of them serves any query:
-// then a merge join with the keys can only merge on both columns. An index
-// led by last_modified_at alone (the seed's note index) is a cheaper path
-// in that order, and a plan merging on that column only rescans, for every
-// key, the run of rows that share its timestamp. PostgreSQL calls: runs
-// inside guarded().
+// Whether the rows' table has a btree index on (last_modified_at, id) that
+// serves any query: the one path that delivers the rows' subquery of a
+// merged page in key order (sync_query.cpp, keys_by_time_merged) with sorts
+// off. Without it the pages fetch each key's row by primary key.
+// PostgreSQL calls: runs inside guarded().
 bool time_order_is_by_key(Oid relid) {
   if (!OidIsValid(relid)) return false;
   const AttrNumber ts = get_attnum(relid, "last_modified_at");
@@ -110,28 +108,25 @@ bool time_order_is_by_key(Oid relid) {
   Relation rel = table_open(relid, NoLock);
   List *indexes = RelationGetIndexList(rel);
   table_close(rel, NoLock);
-  bool by_key = false, by_time_alone = false;
+  bool by_key = false;
   ListCell *cell;
   foreach (cell, indexes) {
     const Oid index = lfirst_oid(cell);
     HeapTuple tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index));
     if (!HeapTupleIsValid(tuple)) continue;
     const Form_pg_index form = reinterpret_cast<Form_pg_index>(GETSTRUCT(tuple));
-    if (form->indnkeyatts >= 1 && form->indkey.values[0] == ts && is_btree(index)) {
+    if (form->indnkeyatts >= 2 && form->indkey.values[0] == ts && form->indkey.values[1] == id &&
+        form->indisvalid && heap_attisnull(tuple, Anum_pg_index_indpred, nullptr) &&
+        is_btree(index)) {
       bool isnull = false;
       const int2vector *options = reinterpret_cast<const int2vector *>(
           DatumGetPointer(SysCacheGetAttr(INDEXRELID, tuple, Anum_pg_index_indoption, &isnull)));
-      const bool pair = form->indnkeyatts >= 2 && form->indkey.values[1] == id &&
-                        options->values[0] == options->values[1];
-      if (!pair)
-        by_time_alone = true;
-      else if (form->indisvalid && heap_attisnull(tuple, Anum_pg_index_indpred, nullptr))
-        by_key = true;
+      if (options->values[0] == options->values[1]) by_key = true;
     }
     ReleaseSysCache(tuple);
   }
   list_free(indexes);
-  return by_key && !by_time_alone;
+  return by_key;
 }
 
 struct DistinctGenres {
@@ -271,8 +266,9 @@ void choose_rows_access(Oid schema, RowsShape &shape, RowsArgs &args) {
   } else if (!tunes) {
     // (Tunes of many genres walk tune's own (last_modified_at, id) index,
     // reading the genre from the row: there is no tune probe to save.) Pages
-    // merge-join keys and rows where that is safe; the drop-ins fetch only
-    // their page's rows, by id, past the offset.
+    // merge-join keys and rows where the table has its (last_modified_at,
+    // id) index; the drop-ins fetch only their page's rows, by id, past the
+    // offset.
     bool merge = false;
     if (page && !split) {
       const AppRelations &relations = app_relations(schema, shape.table);

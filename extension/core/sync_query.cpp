@@ -168,15 +168,21 @@ std::string keyed_rows(const RowsShape &shape, const std::string &schema) {
   if (shape.access == RowsAccess::keys_by_time_merged) {
     if (offset) throw std::logic_error("the drop-ins fetch their page's rows by id");
     // Both sides are read in key order from the cursor on, so the merge join
-    // walks each once and stops at LIMIT. Only while the table's
-    // (last_modified_at, id) index is its one ordered path by time (see
-    // choose_rows_access): one on last_modified_at alone would let the plan
-    // merge on that column only and rescan runs of equal timestamps.
-    return "SELECT r.* FROM " + keys + " JOIN " + schema + "." + table +
-           " r ON r.last_modified_at OPERATOR(pg_catalog.=) k.last_modified_at"
+    // walks each once and stops at LIMIT (with the table's (last_modified_at,
+    // id) index, see choose_rows_access). The rows come from a subquery
+    // ordered by (last_modified_at, id): its ORDER BY keeps it from being
+    // pulled up, so it is planned apart, and with sorts off only that index
+    // delivers its order. Its only ordering is then the full key, so the
+    // join merges on both columns. Joined to the table itself, the plan
+    // could read it through an index on last_modified_at alone (the seed's
+    // note index) and merge on that column only, rescanning for every key
+    // the run of rows that share its timestamp.
+    return "SELECT r.* FROM " + keys + " JOIN (SELECT r.* FROM " + schema + "." + table +
+           " r WHERE true" + key_bounds(shape, "r") +
+           " ORDER BY r.last_modified_at, r.id) r"
+           " ON r.last_modified_at OPERATOR(pg_catalog.=) k.last_modified_at"
            " AND r.id OPERATOR(pg_catalog.=) k.id" +
-           time_filter + key_bounds(shape, "k") + key_bounds(shape, "r") +
-           " ORDER BY r.last_modified_at, r.id";
+           time_filter + key_bounds(shape, "k") + " ORDER BY r.last_modified_at, r.id";
   }
   // keys_by_genre. The drop-ins' streams hold the offset too.
   const std::string stream_order =

@@ -94,9 +94,13 @@ TEST_CASE("key index, by time, merged: keys merge-joined to the rows, bounded on
                         BoundKind::timestamp_and_id, BoundKind::timestamp,
                         BoundType::timestamptz,      gs::RowsAccess::keys_by_time_merged};
   const std::string sql = gs::rows_query(shape, "app");
+  // The rows from a subquery ordered by the full key, bounded inside.
   CHECK(contains(sql,
-                 "SELECT r.* FROM app.sync_key_reference k JOIN app.reference r ON "
-                 "r.last_modified_at OPERATOR(pg_catalog.=) k.last_modified_at AND r.id "
+                 "SELECT r.* FROM app.sync_key_reference k JOIN (SELECT r.* FROM app.reference r "
+                 "WHERE true AND (r.last_modified_at, r.id) OPERATOR(pg_catalog.>) ($3, $4)"));
+  CHECK(contains(sql,
+                 "r.last_modified_at OPERATOR(pg_catalog.<) $9 ORDER BY r.last_modified_at, r.id) "
+                 "r ON r.last_modified_at OPERATOR(pg_catalog.=) k.last_modified_at AND r.id "
                  "OPERATOR(pg_catalog.=) k.id WHERE k.tune_live AND (k.genre "
                  "OPERATOR(pg_catalog.=) ANY ($2) OR k.private_for OPERATOR(pg_catalog.=) $1) "
                  "AND (k.user_ref IS NULL OR k.user_ref OPERATOR(pg_catalog.=) $1)"));
