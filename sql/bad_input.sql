@@ -83,3 +83,10 @@ SET genre_sync.max_page_size = -1;
 SHOW genre_sync.max_page_size;
 RESET genre_sync.max_page_size;
 SHOW genre_sync.max_page_size;
+
+-- genre_sync.keep_freed_heap is read when a backend loads the library (it
+-- sets the process's allocator): the server's configuration sets it, a
+-- session cannot.
+SHOW genre_sync.keep_freed_heap;
+SET genre_sync.keep_freed_heap = off;
+SHOW genre_sync.keep_freed_heap;

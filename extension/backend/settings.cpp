@@ -11,6 +11,7 @@ namespace gs::backend {
 int max_page_size = 10000;
 char *stamp_time_zone = nullptr;
 int horizon_margin_ms = 1000;
+bool keep_freed_heap_setting = true;
 
 void keep_freed_heap() {
   // A page's tuplestore and executor state, or an envelope, take a few MB
@@ -23,7 +24,8 @@ void keep_freed_heap() {
   // for) now come from the heap, and up to 16 MB of its freed top stays
   // with the process for the next call. glibc itself raises both thresholds
   // this far after freeing such blocks; fixed, they also hold from the
-  // first call on.
+  // first call on. genre_sync.keep_freed_heap = off leaves glibc's own.
+  if (!keep_freed_heap_setting) return;
   mallopt(M_MMAP_THRESHOLD, 8 << 20);
   mallopt(M_TRIM_THRESHOLD, 16 << 20);
 }
@@ -37,6 +39,13 @@ PG_MODULE_MAGIC;
 void _PG_init(void);
 
 void _PG_init(void) {
+  // Read once, when a backend loads the library (it sets the process's
+  // allocator), so only from the server's configuration.
+  DefineCustomBoolVariable(
+      "genre_sync.keep_freed_heap",
+      "Keeps up to 16 MB of memory a call frees for the next call (glibc mallopt).",
+      "Takes effect in backends that load genre_sync after it is changed.",
+      &gs::backend::keep_freed_heap_setting, true, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
   gs::backend::keep_freed_heap();
   DefineCustomIntVariable(
       "genre_sync.max_page_size", "Largest p_limit the genre_sync page functions accept.",

@@ -14,6 +14,8 @@ extern int horizon_margin_ms;
 
 // Sets glibc's malloc to keep the memory a call frees for the next call
 // (settings.cpp says why); the backend is single-threaded.
+// genre_sync.keep_freed_heap (default on): whether keep_freed_heap() does.
+extern bool keep_freed_heap_setting;
 void keep_freed_heap();
 
 }  // namespace gs::backend
