@@ -35,17 +35,31 @@ bool same_text(const text *a, const text *b) {
          std::memcmp(VARDATA_ANY(a), VARDATA_ANY(b), length) == 0;
 }
 
-// The share of tunes whose genre is one of `genres`, from the most common
-// values of tune.genre (the catalogue's genres are few; ANALYZE keeps them
-// all); a genre missing from the list counts nothing. -1 without statistics.
+// What tune.genre's statistics say of `genres`.
+struct GenreFacts {
+  // The share of tunes whose genre is one of them, from the most common
+  // values of tune.genre (the catalogue's genres are few; ANALYZE keeps them
+  // all); a genre missing from the list counts nothing. -1 without
+  // statistics.
+  double share;
+  // The same array, most common genre first (NULLs and genres the
+  // statistics do not list last, in their order), palloc'd; or nullptr
+  // without statistics. A kept plan's `genre = ANY ($2)` compares each
+  // row's genre with the elements in turn until one matches (only a
+  // constant array is hashed), so for a user of many genres the order is
+  // the cost: 25 genres walked by 50,000 tunes, 18 ms alphabetical, 13 most
+  // common first.
+  ArrayType *by_frequency;
+};
+
 // PostgreSQL calls: runs inside guarded().
-double genre_share(Oid tune_relid, Datum genres) {
+GenreFacts genre_facts(Oid tune_relid, Datum genres) {
+  GenreFacts facts{-1, nullptr};
   const AttrNumber attnum = get_attnum(tune_relid, "genre");
-  if (attnum == InvalidAttrNumber) return -1;
+  if (attnum == InvalidAttrNumber) return facts;
   HeapTuple stats = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(tune_relid),
                                     Int16GetDatum(attnum), BoolGetDatum(false));
-  if (!HeapTupleIsValid(stats)) return -1;
-  double share = -1;
+  if (!HeapTupleIsValid(stats)) return facts;
   AttStatsSlot mcv;
   if (get_attstatsslot(&mcv, stats, STATISTIC_KIND_MCV, InvalidOid,
                        ATTSTATSSLOT_VALUES | ATTSTATSSLOT_NUMBERS)) {
@@ -54,33 +68,58 @@ double genre_share(Oid tune_relid, Datum genres) {
     int count = 0;
     deconstruct_array(DatumGetArrayTypeP(genres), TEXTOID, -1, false, TYPALIGN_INT, &elements,
                       &nulls, &count);
-    share = 0;
+    // Each element's frequency among the common values (0 if none).
+    float4 *frequency = static_cast<float4 *>(palloc0(sizeof(float4) * (count + 1)));
+    facts.share = 0;
     // Each common value counts once, however often the array names it.
     for (int i = 0; i < mcv.nvalues; ++i) {
       const text *value = DatumGetTextPP(mcv.values[i]);
+      bool counted = false;
       for (int j = 0; j < count; ++j)
         if (!nulls[j] && same_text(value, DatumGetTextPP(elements[j]))) {
-          share += mcv.numbers[i];
-          break;
+          if (!counted) facts.share += mcv.numbers[i];
+          counted = true;
+          frequency[j] = mcv.numbers[i];
         }
     }
     free_attstatsslot(&mcv);
+    // A stable insertion sort, most common first: the arrays are short.
+    for (int j = 1; j < count; ++j) {
+      const Datum element = elements[j];
+      const bool null = nulls[j];
+      const float4 f = frequency[j];
+      int k = j;
+      for (; k > 0 && frequency[k - 1] < f; --k) {
+        elements[k] = elements[k - 1];
+        nulls[k] = nulls[k - 1];
+        frequency[k] = frequency[k - 1];
+      }
+      elements[k] = element;
+      nulls[k] = null;
+      frequency[k] = f;
+    }
+    int dims[1] = {count};
+    int lower_bounds[1] = {1};
+    facts.by_frequency = count == 0 ? construct_empty_array(TEXTOID)
+                                    : construct_md_array(elements, nulls, 1, dims, lower_bounds,
+                                                         TEXTOID, -1, false, TYPALIGN_INT);
   }
   ReleaseSysCache(stats);
-  return share;
+  return facts;
 }
 
-// The last genres' share, kept for one catalog generation (new statistics
+// The last genres' facts, kept for one catalog generation (new statistics
 // start a new one): a worker asks with the same genres call after call.
-struct LastShare {
+struct LastGenres {
   std::uint64_t generation = 0;
   Oid tune_relid = InvalidOid;
   std::string genres;  // the text[]'s bytes
   double share = -1;
+  std::string by_frequency;  // its bytes, empty without statistics
 };
-LastShare last_share;
+LastGenres last_genres;
 
-double cached_genre_share(Oid tune_relid, Datum genres) {
+const LastGenres &cached_genre_facts(Oid tune_relid, Datum genres) {
   const char *bytes = nullptr;
   std::size_t length = 0;
   guarded([&] {
@@ -89,17 +128,26 @@ double cached_genre_share(Oid tune_relid, Datum genres) {
     length = VARSIZE(array);
   });
   const std::string_view key(bytes, length);
-  if (last_share.generation == catalog_generation() && last_share.tune_relid == tune_relid &&
-      last_share.genres == key)
-    return last_share.share;
-  double share = -1;
+  if (last_genres.generation == catalog_generation() && last_genres.tune_relid == tune_relid &&
+      last_genres.genres == key)
+    return last_genres;
+  GenreFacts facts{-1, nullptr};
   const std::uint64_t generation = catalog_generation();
-  guarded([&] { share = genre_share(tune_relid, genres); });
-  last_share.generation = generation;
-  last_share.tune_relid = tune_relid;
-  last_share.genres.assign(key);
-  last_share.share = share;
-  return share;
+  guarded([&] { facts = genre_facts(tune_relid, genres); });
+  last_genres.generation = generation;
+  last_genres.tune_relid = tune_relid;
+  last_genres.genres.assign(key);
+  last_genres.share = facts.share;
+  if (facts.by_frequency != nullptr)
+    last_genres.by_frequency.assign(reinterpret_cast<const char *>(facts.by_frequency),
+                                    VARSIZE(facts.by_frequency));
+  else
+    last_genres.by_frequency.clear();
+  return last_genres;
+}
+
+double cached_genre_share(Oid tune_relid, Datum genres) {
+  return cached_genre_facts(tune_relid, genres).share;
 }
 
 // The paged table's last_modified_at histogram and row count, kept for one
@@ -176,6 +224,19 @@ bool plan_fixed_by_settings(const RowsShape &shape) {
   // planner's own choice.
   return (shape.access != RowsAccess::app_tables || shape.split == SplitStep::caller_rows) &&
          shape.kind != QueryKind::bounds && shape.kind != QueryKind::bounds_sampled;
+}
+
+Datum genres_most_common_first(const AppRelations &relations, Datum genres) {
+  if (!OidIsValid(relations.tune)) return genres;
+  const LastGenres &facts = cached_genre_facts(relations.tune, genres);
+  if (facts.by_frequency.empty()) return genres;
+  Datum copy = (Datum)0;
+  guarded([&] {
+    void *bytes = palloc(facts.by_frequency.size());
+    std::memcpy(bytes, facts.by_frequency.data(), facts.by_frequency.size());
+    copy = PointerGetDatum(bytes);
+  });
+  return copy;
 }
 
 bool genres_hold_most_tunes(const AppRelations &relations, Datum genres) {

@@ -27,6 +27,13 @@ enum class PlanChoice {
 // order. PostgreSQL calls inside.
 bool genres_hold_most_tunes(const AppRelations &relations, Datum genres);
 
+// The same text[] with the genres most common among tunes first (only the
+// order changes; every use of the array is `= ANY` or one stream per
+// element), palloc'd, or `genres` itself without statistics: a kept plan
+// compares each row's genre with them in turn (plan_choice.cpp says more).
+// PostgreSQL calls inside.
+Datum genres_most_common_first(const AppRelations &relations, Datum genres);
+
 // The choice for a page, envelope or drop-in over the app tables: a user
 // whose genres hold most of the catalogue (tune.genre's statistics) finds a
 // page's rows within the next few in key order, so the ordered walk that

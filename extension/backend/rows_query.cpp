@@ -83,13 +83,16 @@ void run_rows_step(Oid schema, const RowsShape &shape, const RowsArgs &args, Des
   std::optional<Datum> horizon;
   if (args.horizon) horizon = TimestampGetDatum(*args.horizon);
   const PlanChoice choice = choose_plan(app_relations(schema), shape, args);
+  RowsArgs ordered = args;
+  if (args.genre_ids)
+    ordered.genre_ids = genres_most_common_first(app_relations(schema), *args.genre_ids);
   const PlannerSettings saved = current_planner_settings();
 
   // The settings hold for this query's run only, its planning included (a
   // kept plan is made, and remade, under them).
   use_planner_settings(planner_settings_for(shape, choice, saved));
   try {
-    execute_rows_plan(plan, shape, args, argtypes, horizon, dest);
+    execute_rows_plan(plan, shape, ordered, argtypes, horizon, dest);
   } catch (...) {
     use_planner_settings(saved);
     throw;
