@@ -6,11 +6,13 @@
 # order: per layout and path (default, key index, RLS caller) ours against
 # the DBA's keyset and COPY, and the per-call cost.
 #
-#   bench/make-bench.sh [--scale N] [-t REPS] [--paths-only] [--calls N]
+#   bench/make-bench.sh [--scale N] [-t REPS] [--paths-only] [--calls N] [--peer-limit SEC]
 #
 # Scale 1 is the seed plan's size (default); `--scale 10` for ten times that.
 # --paths-only skips the seed's OFFSET functions (hours at scale 1000) and
-# runs only `paths`; --calls sets its per-call repetitions (default 20).
+# runs only `paths`; --calls sets its per-call repetitions (default 20),
+# --peer-limit stops its DBA keyset pulls after SEC seconds (default: none;
+# the RLS caller's plain SQL takes hours at scale 1000).
 # Everything but the tables goes to a log, printed only if a step fails.
 # BUILD_DIR overrides the CMake build directory (default: build/).
 # The full results are kept as JSON in bench/out/.
@@ -22,6 +24,7 @@ scale=1
 reps=3
 paths_only=false
 calls=20
+peer_limit=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) scale=${2:?--scale needs a value}; shift 2 ;;
@@ -29,7 +32,8 @@ while [ $# -gt 0 ]; do
     -t) reps=${2:?-t needs a value}; shift 2 ;;
     --paths-only) paths_only=true; shift ;;
     --calls) calls=${2:?--calls needs a value}; shift 2 ;;
-    *) echo "usage: $0 [--scale N] [-t REPS] [--paths-only] [--calls N]" >&2; exit 2 ;;
+    --peer-limit) peer_limit=(--peer-limit "${2:?--peer-limit needs a value}"); shift 2 ;;
+    *) echo "usage: $0 [--scale N] [-t REPS] [--paths-only] [--calls N] [--peer-limit SEC]" >&2; exit 2 ;;
   esac
 done
 [[ $scale =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "make-bench: bad scale: $scale" >&2; exit 2; }
@@ -140,7 +144,7 @@ echo
 fi
 
 echo "paths and layouts (genre-sync-bench paths; layouts from pg_stats):"
-"$bench" paths -d genre_sync_bench_time -d genre_sync_bench -t "$reps" --calls "$calls" \
+"$bench" paths -d genre_sync_bench_time -d genre_sync_bench -t "$reps" --calls "$calls" "${peer_limit[@]}" \
   --json "$top/bench/out/paths-scale$scale.json" | sed -n '/^database /,$p'
 echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM," \

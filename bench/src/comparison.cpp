@@ -28,6 +28,12 @@ const MethodRuns *Comparison::find(Method m) const {
   return nullptr;
 }
 
+long long Comparison::rows() const {
+  for (const auto &mr : methods)
+    if (!mr.stopped) return mr.runs.front().rows;
+  return methods.front().runs.front().rows;
+}
+
 namespace {
 // Keyset pages of tunes past the first carry a cursor, and with a cursor the
 // contract includes deleted tunes (they tell an incremental client about the
@@ -39,10 +45,11 @@ bool keyset_tunes(const Comparison &c, Method m) {
 
 void check_agreement(const Comparison &c) {
   for (const auto &mr : c.methods) {
-    // The first method of mr's kind is the reference (mr itself, at worst).
+    if (mr.stopped) continue;
+    // The first finished method of mr's kind is the reference (mr itself, at worst).
     const MethodRuns *ref = &mr;
     for (const auto &other : c.methods)
-      if (keyset_tunes(c, other.method) == keyset_tunes(c, mr.method)) {
+      if (!other.stopped && keyset_tunes(c, other.method) == keyset_tunes(c, mr.method)) {
         ref = &other;
         break;
       }
@@ -67,14 +74,23 @@ double ratio_to(const Comparison &c, const MethodRuns &mr, Method base) {
 }  // namespace
 
 void run_interleaved(tools::PgConnection &conn, std::vector<Comparison> &comparisons, int warmup,
-                     int reps, int page_size, ProgressReporter &progress) {
+                     int reps, int page_size, ProgressReporter &progress,
+                     std::optional<double> peer_limit_ms) {
   ProgressReporter silent(0);
   for (int round = 0; round < warmup + reps; ++round)
     for (auto &c : comparisons)
       for (auto &mr : c.methods) {
+        if (mr.stopped) continue;
         PullResult r = pull_all(conn, mr.method, c.table, *c.user, page_size, c.after_timestamp,
-                                round < warmup ? silent : progress);
-        if (round >= warmup) mr.runs.push_back(std::move(r));
+                                round < warmup ? silent : progress,
+                                mr.method == Method::peer_keyset ? peer_limit_ms : std::nullopt);
+        if (r.stopped) {
+          // Even from a warmup round: the one figure this method will have.
+          mr.stopped = true;
+          mr.runs = {std::move(r)};
+        } else if (round >= warmup) {
+          mr.runs.push_back(std::move(r));
+        }
       }
   for (const auto &c : comparisons) check_agreement(c);
 }

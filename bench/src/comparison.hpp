@@ -16,6 +16,9 @@ namespace gs::bench {
 struct MethodRuns {
   Method method;
   std::vector<PullResult> runs;  // one per repetition
+  // A pull ran out of its time limit: runs holds only that pull (its time a
+  // lower bound, its rows partial) and later rounds skip the method.
+  bool stopped = false;
 
   double median_total_ms() const;
   std::vector<double> all_latencies() const;
@@ -29,7 +32,8 @@ struct Comparison {
   std::vector<MethodRuns> methods;
 
   const MethodRuns *find(Method m) const;
-  long long rows() const { return methods.front().runs.front().rows; }
+  // The rows of the first method that was not stopped.
+  long long rows() const;
 };
 
 // A comparison of the chosen methods (all when none) that serve table t.
@@ -44,9 +48,11 @@ struct MismatchError : std::runtime_error {
 
 // Runs `warmup` untimed rounds, then `reps` measured rounds over all
 // comparisons and all their methods, then checks every run returned the same
-// rows in the same order (throws MismatchError).
+// rows in the same order (throws MismatchError). peer_limit_ms bounds each
+// DBA keyset pull (see MethodRuns::stopped); stopped pulls are not checked.
 void run_interleaved(tools::PgConnection &conn, std::vector<Comparison> &comparisons, int warmup,
-                     int reps, int page_size, ProgressReporter &progress);
+                     int reps, int page_size, ProgressReporter &progress,
+                     std::optional<double> peer_limit_ms = std::nullopt);
 
 // The per-method table: rows, requests, median total, ratios, latency.
 void print_comparison(const Comparison &c);

@@ -1,10 +1,21 @@
 #include "full_pull.hpp"
 
+#include <cmath>
+
 namespace gs::bench {
+
+namespace {
+// SQLSTATE query_canceled: statement_timeout fired.
+constexpr const char *kQueryCanceled = "57014";
+
+void set_statement_timeout(tools::PgConnection &conn, const std::string &value) {
+  conn.exec("SELECT set_config('statement_timeout', $1, false)", {value.c_str()});
+}
+}  // namespace
 
 PullResult pull_all(tools::PgConnection &conn, Method m, Table t, const BenchUser &user,
                     int page_size, const std::optional<std::string> &after_timestamp,
-                    ProgressReporter &progress) {
+                    ProgressReporter &progress, std::optional<double> limit_ms) {
   PullResult out;
   IdDigest digest;
   auto account = [&](const PageFetch &page) {
@@ -40,9 +51,28 @@ PullResult pull_all(tools::PgConnection &conn, Method m, Table t, const BenchUse
 
   std::optional<std::string> after_ts = after_timestamp, after_id;
   long long offset = 0;
+  const std::string timeout_before =
+      limit_ms ? std::string(conn.exec("SHOW statement_timeout").value(0, 0)) : std::string();
   while (true) {
-    const PageFetch page =
-        fetch_page(conn, m, t, user, page_size, after_ts, after_id, offset, digest);
+    PageFetch page;
+    if (limit_ms) {
+      const double left = *limit_ms - out.total_ms;
+      if (left <= 0) {
+        out.stopped = true;
+        break;
+      }
+      set_statement_timeout(conn, std::to_string(static_cast<long long>(std::ceil(left))));
+      try {
+        page = fetch_page(conn, m, t, user, page_size, after_ts, after_id, offset, digest);
+      } catch (const tools::PgError &e) {
+        if (e.sqlstate() != kQueryCanceled) throw;
+        out.total_ms = *limit_ms;
+        out.stopped = true;
+        break;
+      }
+    } else {
+      page = fetch_page(conn, m, t, user, page_size, after_ts, after_id, offset, digest);
+    }
     account(page);
     if (page.rows > page_size)
       throw std::runtime_error(std::string(method_name(m)) + " returned " +
@@ -56,6 +86,7 @@ PullResult pull_all(tools::PgConnection &conn, Method m, Table t, const BenchUse
       after_id = page.last->id;
     }
   }
+  if (limit_ms) set_statement_timeout(conn, timeout_before);
   out.digest = digest.value();
   return out;
 }

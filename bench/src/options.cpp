@@ -196,6 +196,8 @@ const std::map<std::string, Setter> &value_options() {
       {"--delta", [](Options &o, auto &k, auto &v) { o.delta = parse_int(k, v, 1, 1000000); }},
       {"--paths", [](Options &o, auto &k, auto &v) { o.paths = parse_paths(k, v); }},
       {"--calls", [](Options &o, auto &k, auto &v) { o.calls = parse_int(k, v, 1, 100000); }},
+      {"--peer-limit",
+       [](Options &o, auto &k, auto &v) { o.peer_limit_seconds = parse_seconds(k, v); }},
       {"--genre",
        [](Options &o, auto &k, auto &v) {
          if (v.empty()) throw UsageError("option " + k + " needs a genre id");
@@ -276,6 +278,8 @@ Options parse_options(const std::vector<std::string> &args) {
     throw UsageError(
         "missing command (explain, pull, depth, incremental, parallel, filter-change, paths)");
   o.command = *command;
+  if (o.peer_limit_seconds && o.command != Command::paths)
+    throw UsageError("--peer-limit applies to paths only");
   return o;
 }
 
@@ -346,6 +350,12 @@ What to run:
                            index on
   --calls=N                paths: timed repetitions of each single call for the
                            per-call cost (default 20)
+  --peer-limit=SEC         paths: stop a DBA keyset pull once it has taken SEC
+                           seconds (its page requests run under statement_timeout)
+                           and report it as "> SEC s, stopped", ours / DBA as an
+                           upper bound "< x"; a stopped pull is not repeated
+                           (default: no limit; for the RLS caller's peer at
+                           large scales, where it loses its index range)
   --genre=ID               filter-change: the genre to add (default, per user:
                            the genre outside its filter with the most tunes;
                            the user's filter is restored at the end)

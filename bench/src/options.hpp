@@ -52,6 +52,9 @@ struct Options {
   std::string genre;  // filter-change: the genre to add; empty: chosen per user
   std::vector<Path> paths = {Path::default_path, Path::key_index, Path::rls};  // paths
   int calls = 20;  // paths: timed repetitions of each single call (per-call cost)
+  // paths: the longest a DBA keyset pull may take; past it the pull is
+  // stopped (statement_timeout) and reported as a lower bound.
+  std::optional<double> peer_limit_seconds;
 
   // parallel
   std::vector<int> clients = {1, 2, 4, 8};  // -c: connection counts to compare

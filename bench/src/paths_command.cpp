@@ -99,6 +99,24 @@ double median_or_nan(const Comparison &c, Method m) {
   return mr ? mr->median_total_ms() : std::nan("");
 }
 
+// The DBA keyset ran out of --peer-limit: its time is a lower bound.
+bool peer_stopped(const Comparison &c) {
+  const MethodRuns *mr = c.find(Method::peer_keyset);
+  return mr && mr->stopped;
+}
+
+std::optional<double> peer_limit_ms(const Options &o) {
+  if (!o.peer_limit_seconds) return std::nullopt;
+  return *o.peer_limit_seconds * 1000;
+}
+
+// --peer-limit as given: 60, 0.5.
+std::string limit_text(const Options &o) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", o.peer_limit_seconds.value_or(0));
+  return buf;
+}
+
 void measure_layout(const Options &o, LayoutRun &run) {
   auto conn = open_bench_connection(o);
   run.ctx = load_context(conn, o);
@@ -132,7 +150,8 @@ void measure_layout(const Options &o, LayoutRun &run) {
       for (Table t : tables_for(o))
         comparisons.push_back(
             make_comparison(label_of(user, t), user, t, std::nullopt, path_methods(o)));
-      run_interleaved(caller, comparisons, o.warmup, o.reps, o.page_size, progress);
+      run_interleaved(caller, comparisons, o.warmup, o.reps, o.page_size, progress,
+                      peer_limit_ms(o));
       for (auto &c : comparisons) pr.comparisons.push_back(std::move(c));
       const auto tables = tables_for(o);
       for (std::size_t ti = 0; ti < tables.size(); ++ti) {
@@ -147,7 +166,8 @@ void measure_layout(const Options &o, LayoutRun &run) {
   if (key_index != key_index_at_start) set_key_index(conn, key_index_at_start);
 }
 
-void print_pulls(const LayoutRun &run, std::vector<std::string> &slower) {
+void print_pulls(const Options &o, const LayoutRun &run, std::vector<std::string> &slower,
+                 std::vector<std::string> &stopped) {
   std::printf("\nfull pull, median ms of the whole pull (page size as above)\n");
   TextTable t({"layout", "path", "user / table", "rows", "ours", "DBA keyset", "COPY floor",
                "ours / DBA", "ours / COPY"});
@@ -156,10 +176,16 @@ void print_pulls(const LayoutRun &run, std::vector<std::string> &slower) {
       const double ours = median_or_nan(c, Method::ours_keyset),
                    peer = median_or_nan(c, Method::peer_keyset),
                    copy = median_or_nan(c, Method::copy_floor);
-      const bool is_slower = ours / peer > 1.0;
+      const bool is_stopped = peer_stopped(c);
+      const bool is_slower = !is_stopped && ours / peer > 1.0;
+      const std::string where = run.layout.name + " / " + path_name(pr.path) + " / " + c.label;
       t.add_row({run.layout.name, path_name(pr.path), c.label, std::to_string(c.rows()),
-                 fixed(ours, 2), fixed(peer, 2), fixed(copy, 2),
-                 fixed(ours / peer, 2) + (is_slower ? " >" : "  "), fixed(ours / copy, 2)});
+                 fixed(ours, 2), is_stopped ? "> " + limit_text(o) + " s, stopped" : fixed(peer, 2),
+                 fixed(copy, 2),
+                 is_stopped ? "< " + fixed(ours / peer, 3)
+                            : fixed(ours / peer, 2) + (is_slower ? " >" : "  "),
+                 fixed(ours / copy, 2)});
+      if (is_stopped) stopped.push_back(where);
       if (is_slower)
         slower.push_back(run.layout.name + " / " + path_name(pr.path) + " / " + c.label +
                          " (full pull " + fixed(ours / peer, 2) + ")");
@@ -225,6 +251,8 @@ void write_json(const Options &o, const std::vector<LayoutRun> &runs) {
             .number(peer)
             .key("copy_ms")
             .number(copy)
+            .key("peer_stopped")
+            .boolean(peer_stopped(c))
             .key("ours_vs_peer")
             .number(ours / peer)
             .key("ours_vs_copy")
@@ -275,7 +303,7 @@ int run_paths(const Options &o) {
   std::vector<std::string> dbnames = o.dbnames;
   if (dbnames.empty()) dbnames.push_back(o.connection.dbname);
   std::vector<LayoutRun> runs;
-  std::vector<std::string> slower;
+  std::vector<std::string> slower, stopped;
   for (const auto &db : dbnames) {
     Options one = o;
     one.connection.dbname = db;
@@ -287,10 +315,12 @@ int run_paths(const Options &o) {
       std::printf("paths:");
       for (Path p : o.paths) std::printf(" %s", path_name(p));
       std::printf("; per-call cost: %d calls each, interleaved, medians\n", o.calls);
+      if (o.peer_limit_seconds)
+        std::printf("DBA keyset pulls stopped after %s s (--peer-limit)\n", limit_text(o).c_str());
     }
     measure_layout(one, run);
     // Each layout's tables as soon as it is measured: a long run keeps them.
-    print_pulls(run, slower);
+    print_pulls(o, run, slower, stopped);
     print_call_costs(run);
     std::fflush(stdout);
     runs.push_back(std::move(run));
@@ -298,6 +328,11 @@ int run_paths(const Options &o) {
   std::printf("\nours / DBA keyset > 1.0 (ours slower) in %zu of the full pulls%s\n", slower.size(),
               slower.empty() ? "" : ":");
   for (const auto &line : slower) std::printf("  %s\n", line.c_str());
+  if (!stopped.empty()) {
+    std::printf("DBA keyset stopped at --peer-limit (ours / DBA an upper bound) in %zu:\n",
+                stopped.size());
+    for (const auto &line : stopped) std::printf("  %s\n", line.c_str());
+  }
   if (!o.json_path.empty()) write_json(o, runs);
   return 0;
 }

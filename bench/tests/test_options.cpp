@@ -200,3 +200,18 @@ TEST_CASE("paths: bad --paths and --calls are usage errors") {
   CHECK_THROWS_WITH(parse_options({"paths", "--calls=0"}),
                     "--calls must be between 1 and 100000, got 0");
 }
+
+// (Seen failing: with parse_options() not checking the command, the pull
+// line did not throw.)
+TEST_CASE("paths: --peer-limit bounds the DBA keyset, paths only") {
+  CHECK_FALSE(parse_options({"paths"}).peer_limit_seconds.has_value());
+  CHECK(parse_options({"paths", "--peer-limit=60"}).peer_limit_seconds == 60.0);
+  CHECK(parse_options({"--peer-limit", "0.5", "paths"}).peer_limit_seconds == 0.5);
+  CHECK_THROWS_WITH(parse_options({"paths", "--peer-limit=0"}),
+                    "--peer-limit must be more than 0 and at most 3600 seconds, got 0");
+  CHECK_THROWS_WITH(parse_options({"paths", "--peer-limit=1m"}),
+                    "invalid number for --peer-limit: \"1m\"");
+  CHECK_THROWS_WITH(parse_options({"pull", "--peer-limit=60"}),
+                    "--peer-limit applies to paths only");
+  CHECK(usage_text().find("--peer-limit=SEC") != std::string::npos);
+}

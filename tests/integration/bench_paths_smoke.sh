@@ -13,6 +13,12 @@
 # (Seen failing: with open_rls_connection() not running SET ROLE, "time
 # order / RLS caller / two-genre notes: no full pull line with 42 rows": the
 # superuser's 77 came back.)
+# --peer-limit: with the DBA's notes made slow (a pg_sleep per page), the
+# notes pull must be reported stopped at the limit, with an upper bound for
+# ours / DBA and the full row count of ours, and the references pull (fast)
+# must not be.
+# (Seen failing: with pull_all() ignoring the limit, "no stopped DBA notes
+# line".)
 #
 # Needs PGHOST/PGPORT/PGUSER of a running cluster with the extension
 # installed, and GS_BUILD_DIR pointing at the CMake build.
@@ -117,6 +123,45 @@ count() { grep -Eo "$1" "$work/result.json" | wc -l; }
 on() { sql_in "$1" "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'genre_sync_key_index%'"; }
 [ "$(on "${db}_time")" = 9 ] || fail "the key index was not left on"
 [ "$(on "${db}_shuffled")" = 0 ] || fail "the key index was not left off"
+
+# --peer-limit stops a slow DBA keyset (a second a page) and only that.
+sd="${db}_shuffled"
+psql -X -q -v ON_ERROR_STOP=1 -d "$sd" <<'SQL'
+ALTER FUNCTION peer.notes_page(uuid, text[], timestamptz, uuid, int, timestamptz, uuid)
+    RENAME TO notes_page_fast;
+CREATE FUNCTION peer.notes_page(
+    p_user_id uuid, p_genre_ids text[], p_after_timestamp timestamptz DEFAULT NULL,
+    p_after_id uuid DEFAULT NULL, p_limit int DEFAULT 1000,
+    p_until_timestamp timestamptz DEFAULT NULL, p_until_id uuid DEFAULT NULL)
+RETURNS SETOF note LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_sleep(1);
+    RETURN QUERY SELECT * FROM peer.notes_page_fast(p_user_id, p_genre_ids, p_after_timestamp,
+        p_after_id, p_limit, p_until_timestamp, p_until_id);
+END
+$$;
+SQL
+status=0
+"$bench" paths -d "$sd" --paths=key --users=two --tables=notes,references -t 2 --calls 1 \
+  --peer-limit=0.3 --json "$work/limit.json" >"$work/out" 2>"$work/err" || status=$?
+[ "$status" = 0 ] || { cat "$work/out" "$work/err" >&2; fail "--peer-limit run exited $status"; }
+grep -q '^DBA keyset pulls stopped after 0.3 s (--peer-limit)$' "$work/out" ||
+  show "--peer-limit not in the header"
+user=$(sql "$sd" "SELECT id FROM user_profile WHERE name = 'two-genre-user'")
+for t in notes references; do
+  want=$(sql "$sd" "SELECT count(*) FROM sync_get_user_$t('$user', sync_get_effective_genres('$user'), NULL, 10000, 0)")
+  if [ $t = notes ]; then
+    grep -Eq "^shuffled +key index +two-genre notes +$want +$number +> 0\.3 s, stopped +$number +< $number +$number$" "$work/out" ||
+      show "no stopped DBA notes line with $want rows"
+  else
+    grep -Eq "^shuffled +key index +two-genre references +$want +$number +$number +$number +$number( >)? +$number$" "$work/out" ||
+      show "the fast DBA references were stopped too"
+  fi
+done
+grep -Eq '^  shuffled / key index / two-genre notes$' "$work/out" || show "no stopped pull in the summary"
+grep -Eq '"peer_stopped": true' "$work/limit.json" || fail "--json: no peer_stopped true"
+[ "$(grep -Eo '"peer_stopped": false' "$work/limit.json" | wc -l)" = 1 ] ||
+  fail "--json: not one peer_stopped false"
 
 # Without rls_caller.sql the rls path stops with a hint.
 createdb "${db}_bare"
