@@ -47,7 +47,10 @@ build=(with_llvm=no WERROR=1 CXXFLAGS="-O1 -g $sanitizers" LDFLAGS_SL="$sanitize
 make -s -C "$work/src" clean >/dev/null
 make -s -C "$work/src" -j"$(nproc)" "${build[@]}"
 make -s -C "$work/src" "${build[@]}" install DESTDIR="$work" >/dev/null
-if ! ldd "$work$(pg_config --pkglibdir)/genre_sync.so" | grep -q libasan; then
+# ldd's whole output first: with pipefail, `ldd | grep -q` fails whenever
+# grep exits at its match before ldd has written the rest (SIGPIPE).
+libs=$(ldd "$work$(pg_config --pkglibdir)/genre_sync.so")
+if ! grep -q libasan <<<"$libs"; then
   echo "sanitize: the built library is not instrumented" >&2; exit 1
 fi
 
