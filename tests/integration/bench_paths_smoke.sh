@@ -147,9 +147,9 @@ status=0
 [ "$status" = 0 ] || { cat "$work/out" "$work/err" >&2; fail "--peer-limit run exited $status"; }
 grep -q '^DBA keyset pulls stopped after 0.3 s (--peer-limit)$' "$work/out" ||
   show "--peer-limit not in the header"
-user=$(sql "$sd" "SELECT id FROM user_profile WHERE name = 'two-genre-user'")
+user=$(sql_in "$sd" "SELECT id FROM user_profile WHERE name = 'two-genre-user'")
 for t in notes references; do
-  want=$(sql "$sd" "SELECT count(*) FROM sync_get_user_$t('$user', sync_get_effective_genres('$user'), NULL, 10000, 0)")
+  want=$(sql_in "$sd" "SELECT count(*) FROM sync_get_user_$t('$user', sync_get_effective_genres('$user'), NULL, 10000, 0)")
   if [ $t = notes ]; then
     grep -Eq "^shuffled +key index +two-genre notes +$want +$number +> 0\.3 s, stopped +$number +< $number +$number$" "$work/out" ||
       show "no stopped DBA notes line with $want rows"
