@@ -208,15 +208,6 @@ double rows_after(Oid relid, Timestamp after) {
   return table_times.rows * (static_cast<double>(bounds.size() - 1 - i) + within) / buckets;
 }
 
-Oid paged_relid(const AppRelations &relations, SyncTable table) {
-  switch (table) {
-    case SyncTable::tune: return relations.tune;
-    case SyncTable::note: return relations.note;
-    case SyncTable::reference: return relations.reference;
-  }
-  return InvalidOid;
-}
-
 }  // namespace
 
 bool plan_fixed_by_settings(const RowsShape &shape) {
@@ -261,7 +252,7 @@ PlanChoice choose_plan(const AppRelations &relations, const RowsShape &shape,
   if (shape.after != BoundKind::none && shape.bound_type == BoundType::timestamp &&
       shape.kind != QueryKind::offset_rows) {
     const double after =
-        rows_after(paged_relid(relations, shape.table), DatumGetTimestamp(args.after_ts));
+        rows_after(relation_of(relations, shape.table), DatumGetTimestamp(args.after_ts));
     if (after >= 0 && after < walked) walked = after;
   }
   return walked <= by_time_max_walk ? PlanChoice::by_time : PlanChoice::custom;

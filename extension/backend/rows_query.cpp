@@ -82,10 +82,10 @@ void run_rows_step(Oid schema, const RowsShape &shape, const RowsArgs &args, Des
       plan_fixed_by_settings(shape) ? CURSOR_OPT_GENERIC_PLAN : 0);
   std::optional<Datum> horizon;
   if (args.horizon) horizon = TimestampGetDatum(*args.horizon);
-  const PlanChoice choice = choose_plan(app_relations(schema), shape, args);
+  const AppRelations &relations = app_relations(schema);
+  const PlanChoice choice = choose_plan(relations, shape, args);
   RowsArgs ordered = args;
-  if (args.genre_ids)
-    ordered.genre_ids = genres_most_common_first(app_relations(schema), *args.genre_ids);
+  if (args.genre_ids) ordered.genre_ids = genres_most_common_first(relations, *args.genre_ids);
   const PlannerSettings saved = current_planner_settings();
 
   // The settings hold for this query's run only, its planning included (a
