@@ -54,7 +54,6 @@ PullResult pull_all(tools::PgConnection &conn, Method m, Table t, const BenchUse
   const std::string timeout_before =
       limit_ms ? std::string(conn.exec("SHOW statement_timeout").value(0, 0)) : std::string();
   while (true) {
-    PageFetch page;
     if (limit_ms) {
       const double left = *limit_ms - out.total_ms;
       if (left <= 0) {
@@ -62,16 +61,15 @@ PullResult pull_all(tools::PgConnection &conn, Method m, Table t, const BenchUse
         break;
       }
       set_statement_timeout(conn, std::to_string(static_cast<long long>(std::ceil(left))));
-      try {
-        page = fetch_page(conn, m, t, user, page_size, after_ts, after_id, offset, digest);
-      } catch (const tools::PgError &e) {
-        if (e.sqlstate() != kQueryCanceled) throw;
-        out.total_ms = *limit_ms;
-        out.stopped = true;
-        break;
-      }
-    } else {
+    }
+    PageFetch page;
+    try {
       page = fetch_page(conn, m, t, user, page_size, after_ts, after_id, offset, digest);
+    } catch (const tools::PgError &e) {
+      if (!limit_ms || e.sqlstate() != kQueryCanceled) throw;
+      out.total_ms = *limit_ms;
+      out.stopped = true;
+      break;
     }
     account(page);
     if (page.rows > page_size)

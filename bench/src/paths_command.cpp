@@ -186,9 +186,7 @@ void print_pulls(const Options &o, const LayoutRun &run, std::vector<std::string
                             : fixed(ours / peer, 2) + (is_slower ? " >" : "  "),
                  fixed(ours / copy, 2)});
       if (is_stopped) stopped.push_back(where);
-      if (is_slower)
-        slower.push_back(run.layout.name + " / " + path_name(pr.path) + " / " + c.label +
-                         " (full pull " + fixed(ours / peer, 2) + ")");
+      if (is_slower) slower.push_back(where + " (full pull " + fixed(ours / peer, 2) + ")");
     }
   std::fputs(t.render().c_str(), stdout);
 }
