@@ -1,14 +1,13 @@
 #include "backend/plan_cache.hpp"
 
 #include "backend/fence.hpp"
-#include "core/sync_query.hpp"
 
 namespace gs::backend {
 
 namespace {
 
 // Plain static storage: a backend-lifetime cache with nothing to destroy.
-SPIPlanPtr plans[query_slot_count];
+SPIPlanPtr plans[kept_slot_count];
 Oid plans_schema = InvalidOid;
 
 void forget_plans_of_other_schema(Oid schema) {

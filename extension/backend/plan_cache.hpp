@@ -5,12 +5,20 @@
 #include <string>
 
 #include "backend/pg.hpp"
+#include "core/sync_query.hpp"
 
 namespace gs::backend {
 
 // The schema the extension's functions (and so the app tables) live in.
 Oid function_schema(FunctionCallInfo fcinfo);
 std::string quoted_schema_name(Oid schema);
+
+// Every slot: query_slot()'s, then one more per rows shape for its plan
+// that reads the tables whole (PlanChoice::whole in plan_choice.hpp): the
+// same text, kept apart because its generic plan is made under other
+// planner settings than the shape's own.
+inline constexpr int kept_slot_count = query_slot_count + rows_slot_count;
+constexpr int whole_plan_slot(int rows_slot) { return query_slot_count + rows_slot; }
 
 // The plan kept in `slot`, or nullptr when there is none yet or the
 // extension moved to another schema since it was prepared.

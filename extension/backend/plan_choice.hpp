@@ -19,6 +19,8 @@ enum class PlanChoice {
   automatic,  // the plan cache's own choice: bounds, checksums, changes
   kept,       // the shape's one generic plan, fixed by its settings (key index)
   by_time,    // the app tables walked in key order: one generic plan
+  whole,      // small app tables read whole, hash-joined and sorted: one generic
+              // plan, kept beside the walk's (whole_plan_slot in plan_cache.hpp)
   custom,     // planned for this call's arguments
 };
 
@@ -42,7 +44,10 @@ Datum genres_most_common_first(const AppRelations &relations, Datum genres);
 // asking for more needs a plan for this call's genres and position, as the
 // plain SQL peer gets, unless its cursor lies so near the table's newest
 // rows (pg_statistic's histogram of last_modified_at) that the walk reads
-// only those few. PostgreSQL calls inside.
+// only those few. Where the walk would read at least half of a small table
+// (a page of a few thousand rows holds most of it), both give way to one
+// read of the tables whole: a hash join and a sort, planned once.
+// PostgreSQL calls inside.
 PlanChoice choose_plan(const AppRelations &relations, const RowsShape &shape, const RowsArgs &args);
 
 // The planner's settings that matter here, as plain values: set for the
@@ -50,14 +55,15 @@ PlanChoice choose_plan(const AppRelations &relations, const RowsShape &shape, co
 // directly, not through the GUC machinery: a GUC nest level per call cost
 // more than the settings are worth.
 struct PlannerSettings {
-  bool hashjoin, mergejoin, nestloop, sort, incremental_sort, jit;
+  bool hashjoin, mergejoin, nestloop, sort, incremental_sort, indexscan, jit;
   int parallel_workers;
   int cache_mode;
 };
 PlannerSettings current_planner_settings();
 // The settings for a choice, starting from `now`: the ordered walk (no hash
 // join, no sort, no parallel gather, no JIT, and only the join that keeps
-// the order), or the plan cache mode of a custom plan.
+// the order), the whole read (a hash join, no parallel gather, no JIT), or
+// the plan cache mode of a custom plan.
 PlannerSettings planner_settings_for(const RowsShape &shape, PlanChoice choice,
                                      PlannerSettings now);
 void use_planner_settings(const PlannerSettings &settings);

@@ -76,14 +76,15 @@ void run_rows_step(Oid schema, const RowsShape &shape, const RowsArgs &args, Des
       UUIDOID,      TEXTARRAYOID, bound_type,   UUIDOID,      bound_type,  UUIDOID,
       INT4OID,      INT4OID,      TIMESTAMPOID, INT4OID,      FLOAT4OID,   TEXTARRAYOID,
       UUIDARRAYOID, UUIDARRAYOID, UUIDARRAYOID, UUIDARRAYOID, UUIDARRAYOID};
+  const AppRelations &relations = app_relations(schema);
+  const PlanChoice choice = choose_plan(relations, shape, args);
+  const int slot = query_slot(shape);
   SPIPlanPtr plan = kept_plan(
-      schema, query_slot(shape), rows_param_count, argtypes,
-      [&] { return rows_query(shape, quoted_schema_name(schema)); },
+      schema, choice == PlanChoice::whole ? whole_plan_slot(slot) : slot, rows_param_count,
+      argtypes, [&] { return rows_query(shape, quoted_schema_name(schema)); },
       plan_fixed_by_settings(shape) ? CURSOR_OPT_GENERIC_PLAN : 0);
   std::optional<Datum> horizon;
   if (args.horizon) horizon = TimestampGetDatum(*args.horizon);
-  const AppRelations &relations = app_relations(schema);
-  const PlanChoice choice = choose_plan(relations, shape, args);
   RowsArgs ordered = args;
   if (args.genre_ids) ordered.genre_ids = genres_most_common_first(relations, *args.genre_ids);
   const PlannerSettings saved = current_planner_settings();
