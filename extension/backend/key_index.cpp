@@ -1,6 +1,5 @@
 #include "backend/key_index.hpp"
 
-#include <cstdint>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -142,27 +141,16 @@ std::optional<DistinctGenres> distinct_genres(Datum array) {
   return DistinctGenres{genre_array(genres), static_cast<int>(genres.size())};
 }
 
-// What the catalogs say of the key index, kept for one catalog generation
-// (backend/relation_facts.hpp): -1 not known yet. What depends on the
-// caller (privilege, row security) is checked on every call.
+// What the catalogs say of the key index, per schema, -1 not known yet. What
+// depends on the caller (privilege, row security) is checked on every call.
 struct KeyIndexFacts {
-  std::uint64_t generation = 0;
-  Oid schema = InvalidOid;
-  signed char triggers[3];     // per SyncTable: its key index triggers fire ALWAYS
-  signed char tune_indexes;    // the key index's indexes on tune serve any snapshot
-  signed char time_by_key[3];  // per SyncTable: time_order_is_by_key
+  signed char triggers[3] = {-1, -1, -1};     // per SyncTable: its key index triggers fire ALWAYS
+  signed char tune_indexes = -1;              // the key index's indexes on tune serve any snapshot
+  signed char time_by_key[3] = {-1, -1, -1};  // per SyncTable: time_order_is_by_key
 };
-KeyIndexFacts facts;
+GenerationFacts<Oid, KeyIndexFacts> key_index_facts;
 
-KeyIndexFacts &current_facts(Oid schema) {
-  if (facts.generation != catalog_generation() || facts.schema != schema) {
-    facts.generation = catalog_generation();
-    facts.schema = schema;
-    facts.tune_indexes = -1;
-    for (int i = 0; i < 3; ++i) facts.triggers[i] = facts.time_by_key[i] = -1;
-  }
-  return facts;
-}
+KeyIndexFacts &current_facts(Oid schema) { return key_index_facts.get(schema); }
 
 // PostgreSQL calls: runs inside guarded().
 bool triggers_fire(const AppRelations &relations, SyncTable table) {

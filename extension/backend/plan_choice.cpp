@@ -1,6 +1,5 @@
 #include "backend/plan_choice.hpp"
 
-#include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -133,17 +132,32 @@ GenreFacts genre_facts(Oid tune_relid, Datum genres) {
   return facts;
 }
 
-// The last genres' facts, kept for one catalog generation (new statistics
-// start a new one): a worker asks with the same genres call after call.
-struct LastGenres {
-  std::uint64_t generation = 0;
+// A genres argument of tune: the text[]'s bytes.
+struct GenresKey {
+  Oid tune_relid;
+  std::string_view bytes;
+};
+struct KeptGenresKey {
   Oid tune_relid = InvalidOid;
-  std::string genres;  // the text[]'s bytes
+  std::string bytes;
+  bool operator==(const GenresKey &key) const {
+    return tune_relid == key.tune_relid && bytes == key.bytes;
+  }
+  KeptGenresKey &operator=(const GenresKey &key) {
+    tune_relid = key.tune_relid;
+    bytes.assign(key.bytes);
+    return *this;
+  }
+};
+// The last genres' facts (a worker asks with the same genres call after
+// call), until new statistics.
+struct LastGenres {
+  bool read = false;
   double share = -1;
   std::string by_frequency;  // its bytes, empty without statistics
   double tune_rows = -1;
 };
-LastGenres last_genres;
+GenerationFacts<KeptGenresKey, LastGenres> last_genres;
 
 const LastGenres &cached_genre_facts(Oid tune_relid, Datum genres) {
   const char *bytes = nullptr;
@@ -153,40 +167,32 @@ const LastGenres &cached_genre_facts(Oid tune_relid, Datum genres) {
     bytes = reinterpret_cast<const char *>(array);
     length = VARSIZE(array);
   });
-  const std::string_view key(bytes, length);
-  if (last_genres.generation == catalog_generation() && last_genres.tune_relid == tune_relid &&
-      last_genres.genres == key)
-    return last_genres;
+  LastGenres &kept = last_genres.get(GenresKey{tune_relid, std::string_view(bytes, length)});
+  if (kept.read) return kept;
   GenreFacts facts{-1, nullptr, -1};
-  const std::uint64_t generation = catalog_generation();
   guarded([&] { facts = genre_facts(tune_relid, genres); });
-  last_genres.generation = generation;
-  last_genres.tune_relid = tune_relid;
-  last_genres.genres.assign(key);
-  last_genres.share = facts.share;
-  last_genres.tune_rows = facts.tune_rows;
+  kept.share = facts.share;
+  kept.tune_rows = facts.tune_rows;
   if (facts.by_frequency != nullptr)
-    last_genres.by_frequency.assign(reinterpret_cast<const char *>(facts.by_frequency),
-                                    VARSIZE(facts.by_frequency));
-  else
-    last_genres.by_frequency.clear();
-  return last_genres;
+    kept.by_frequency.assign(reinterpret_cast<const char *>(facts.by_frequency),
+                             VARSIZE(facts.by_frequency));
+  kept.read = true;
+  return kept;
 }
 
 double cached_genre_share(Oid tune_relid, Datum genres) {
   return cached_genre_facts(tune_relid, genres).share;
 }
 
-// The paged table's last_modified_at histogram and row count, kept for one
-// catalog generation (new statistics start a new one).
+// The paged table's last_modified_at histogram and row count, until new
+// statistics.
 struct TableTimes {
-  std::uint64_t generation = 0;
-  Oid relid = InvalidOid;
+  bool read = false;
   std::vector<Timestamp> bounds;  // empty without statistics
   double rows = -1;
 };
 // One per table: a worker pulls notes, references and tunes in turn.
-TableTimes table_times[3];
+GenerationFacts<Oid, TableTimes> table_times[3];
 
 // Reads them. PostgreSQL calls: runs inside guarded().
 void read_table_times(Oid relid, TableTimes &times) {
@@ -209,12 +215,10 @@ void read_table_times(Oid relid, TableTimes &times) {
 }
 
 const TableTimes &cached_table_times(SyncTable table, Oid relid) {
-  TableTimes &times = table_times[static_cast<int>(table)];
-  if (times.generation != catalog_generation() || times.relid != relid) {
-    const std::uint64_t generation = catalog_generation();
+  TableTimes &times = table_times[static_cast<int>(table)].get(relid);
+  if (!times.read) {
     guarded([&] { read_table_times(relid, times); });
-    times.generation = generation;
-    times.relid = relid;
+    times.read = true;
   }
   return times;
 }

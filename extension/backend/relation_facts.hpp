@@ -31,6 +31,32 @@ const AppRelations &app_relations(Oid schema);
 // Facts derived from the catalogs are valid while this is unchanged.
 std::uint64_t catalog_generation();
 
+// Facts derived from the catalogs for one key (a schema, a relation, an
+// argument), kept for one catalog generation: get(key) returns them as kept,
+// or value-initialised (`Facts{}`: each fact "not known yet") when the key
+// differs or the catalogs changed since. The caller fills in what it reads;
+// reading may start a new generation (pending invalidations), which the next
+// get() then sees, and a read that fails leaves its fact "not known". Held
+// in static storage: a backend-lifetime cache.
+template <typename Key, typename Facts>
+class GenerationFacts {
+ public:
+  template <typename KeyLike>
+  Facts &get(const KeyLike &key) {
+    if (generation_ != catalog_generation() || !(key_ == key)) {
+      generation_ = catalog_generation();
+      key_ = key;
+      facts_ = Facts{};
+    }
+    return facts_;
+  }
+
+ private:
+  std::uint64_t generation_ = 0;  // generations start at 1
+  Key key_{};
+  Facts facts_{};
+};
+
 Oid relation_of(const AppRelations &relations, SyncTable table);
 Oid key_relation_of(const AppRelations &relations, SyncTable table);
 

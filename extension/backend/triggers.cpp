@@ -1,6 +1,5 @@
 #include "backend/triggers.hpp"
 
-#include <cstdint>
 #include <cstring>
 
 #include "backend/fence.hpp"
@@ -21,25 +20,17 @@ namespace {
 // sync_move_trigger_name().
 const char *const moves_trigger[] = {"genre_sync_moves"};
 
-// Whether each table's moves trigger fires ALWAYS, kept for one catalog
-// generation (backend/relation_facts.hpp): -1 not known yet. Disabling or
-// dropping a trigger invalidates its table's relcache entry, which starts a
-// new generation.
+// Whether each table's moves trigger fires ALWAYS, per schema, -1 not known
+// yet. Disabling or dropping a trigger invalidates its table's relcache
+// entry, which starts a new catalog generation.
 struct MoveTriggerFacts {
-  std::uint64_t generation = 0;
-  Oid schema = InvalidOid;
-  signed char fires[3];  // per SyncTable
+  signed char fires[3] = {-1, -1, -1};  // per SyncTable
 };
-MoveTriggerFacts facts;
+GenerationFacts<Oid, MoveTriggerFacts> move_trigger_facts;
 
 // PostgreSQL calls: runs inside guarded().
 bool moves_recorded(const AppRelations &relations, SyncTable table) {
-  if (facts.generation != catalog_generation() || facts.schema != relations.schema) {
-    facts.generation = catalog_generation();
-    facts.schema = relations.schema;
-    for (signed char &known : facts.fires) known = -1;
-  }
-  signed char &known = facts.fires[static_cast<int>(table)];
+  signed char &known = move_trigger_facts.get(relations.schema).fires[static_cast<int>(table)];
   if (known < 0) known = fires_always(relation_of(relations, table), moves_trigger);
   return known > 0;
 }
