@@ -5,11 +5,6 @@
 #include <string>
 #include <vector>
 
-extern "C" {
-#include "catalog/pg_class.h"
-#include "utils/syscache.h"
-}
-
 #include "backend/call_args.hpp"
 #include "backend/cursor_args.hpp"
 #include "backend/fence.hpp"
@@ -17,6 +12,7 @@ extern "C" {
 #include "backend/horizon.hpp"
 #include "backend/key_index.hpp"
 #include "backend/plan_cache.hpp"
+#include "backend/relation_facts.hpp"
 #include "backend/rows_query.hpp"
 #include "backend/stamp_zone.hpp"
 #include "core/page_args.hpp"
@@ -33,10 +29,9 @@ double estimated_table_rows(Oid schema, SyncTable table) {
   guarded([&] {
     Oid relid = get_relname_relid(name, schema);
     if (!OidIsValid(relid)) elog(ERROR, "table %s is missing", name);
-    HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-    if (!HeapTupleIsValid(tuple)) elog(ERROR, "cache lookup failed for relation %u", relid);
-    rows = reinterpret_cast<Form_pg_class>(GETSTRUCT(tuple))->reltuples;
-    ReleaseSysCache(tuple);
+    const std::optional<double> found = class_reltuples(relid);
+    if (!found) elog(ERROR, "cache lookup failed for relation %u", relid);
+    rows = *found;
   });
   return rows;
 }

@@ -6,7 +6,6 @@
 #include <vector>
 
 extern "C" {
-#include "catalog/pg_class.h"
 #include "catalog/pg_statistic.h"
 #include "jit/jit.h"
 #include "optimizer/cost.h"
@@ -64,21 +63,9 @@ struct GenreFacts {
   double tune_rows;
 };
 
-// pg_class.reltuples of a table: -1 if never counted. PostgreSQL calls: runs
-// inside guarded().
-double reltuples(Oid relid) {
-  double rows = -1;
-  HeapTuple class_tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-  if (HeapTupleIsValid(class_tuple)) {
-    rows = reinterpret_cast<Form_pg_class>(GETSTRUCT(class_tuple))->reltuples;
-    ReleaseSysCache(class_tuple);
-  }
-  return rows;
-}
-
 // PostgreSQL calls: runs inside guarded().
 GenreFacts genre_facts(Oid tune_relid, Datum genres) {
-  GenreFacts facts{-1, nullptr, reltuples(tune_relid)};
+  GenreFacts facts{-1, nullptr, class_reltuples(tune_relid).value_or(-1)};
   const AttrNumber attnum = get_attnum(tune_relid, "genre");
   if (attnum == InvalidAttrNumber) return facts;
   HeapTuple stats = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(tune_relid),
@@ -180,10 +167,6 @@ const LastGenres &cached_genre_facts(Oid tune_relid, Datum genres) {
   return kept;
 }
 
-double cached_genre_share(Oid tune_relid, Datum genres) {
-  return cached_genre_facts(tune_relid, genres).share;
-}
-
 // The paged table's last_modified_at histogram and row count, until new
 // statistics.
 struct TableTimes {
@@ -197,7 +180,7 @@ GenerationFacts<Oid, TableTimes> table_times[3];
 // Reads them. PostgreSQL calls: runs inside guarded().
 void read_table_times(Oid relid, TableTimes &times) {
   times.bounds.clear();
-  times.rows = reltuples(relid);
+  times.rows = class_reltuples(relid).value_or(-1);
   const AttrNumber attnum = get_attnum(relid, "last_modified_at");
   if (attnum == InvalidAttrNumber || get_atttype(relid, attnum) != TIMESTAMPOID) return;
   HeapTuple stats = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid), Int16GetDatum(attnum),
@@ -276,7 +259,7 @@ Datum genres_most_common_first(const AppRelations &relations, Datum genres) {
 
 bool genres_hold_most_tunes(const AppRelations &relations, Datum genres) {
   return OidIsValid(relations.tune) &&
-         cached_genre_share(relations.tune, genres) >= by_time_min_share;
+         cached_genre_facts(relations.tune, genres).share >= by_time_min_share;
 }
 
 PlanChoice choose_plan(const AppRelations &relations, const RowsShape &shape,

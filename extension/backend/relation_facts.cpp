@@ -1,6 +1,7 @@
 #include "backend/relation_facts.hpp"
 
 extern "C" {
+#include "catalog/pg_class.h"
 #include "storage/lmgr.h"
 #include "utils/inval.h"
 #include "utils/syscache.h"
@@ -71,6 +72,14 @@ const AppRelations &app_relations(Oid schema, SyncTable table) {
 }
 
 std::uint64_t catalog_generation() { return generation; }
+
+std::optional<double> class_reltuples(Oid relid) {
+  HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+  if (!HeapTupleIsValid(tuple)) return std::nullopt;
+  const double rows = reinterpret_cast<Form_pg_class>(GETSTRUCT(tuple))->reltuples;
+  ReleaseSysCache(tuple);
+  return rows;
+}
 
 Oid relation_of(const AppRelations &found, SyncTable table) {
   switch (table) {

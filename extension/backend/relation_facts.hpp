@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "backend/pg.hpp"
 #include "core/sync_query.hpp"
@@ -56,6 +57,11 @@ class GenerationFacts {
   Key key_{};
   Facts facts_{};
 };
+
+// pg_class.reltuples of `relid`, the planner's row count (-1 if never
+// counted), or nullopt if there is no such relation. PostgreSQL calls: runs
+// inside guarded().
+std::optional<double> class_reltuples(Oid relid);
 
 Oid relation_of(const AppRelations &relations, SyncTable table);
 Oid key_relation_of(const AppRelations &relations, SyncTable table);
